@@ -1,0 +1,72 @@
+# klpkit: binary-diff livepatch builder for Linux.
+#   make                 build every tool in place
+#   make SANITIZE=1      same, with ASan + UBSan
+#   make check           unit + integration tests (the README's test command)
+#   make unit            unit tests only
+#   make integration     kpatch-build + qemu tests against Debian's 6.1 kernel
+#   make lint            shellcheck on every bash script
+#   make deps            install the Debian packages everything needs
+#   make install PREFIX=/usr/local DESTDIR=...
+#   make demo            build a sample livepatch and show it working in a VM
+
+TOPDIR     := $(CURDIR)
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+SBINDIR    ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec/klpkit
+DATADIR    ?= $(PREFIX)/share/klpkit
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
+
+CSUBDIRS   := libkelf create-diff-object klp-convert kpatch
+SUBMAKE     = $(MAKE) --no-print-directory -C
+
+.PHONY: all $(CSUBDIRS) clean check unit integration lint deps install demo bench
+
+all: $(CSUBDIRS)
+
+libkelf:
+	@$(SUBMAKE) libkelf
+create-diff-object klp-convert kpatch: libkelf
+	@$(SUBMAKE) $@
+
+deps:
+	@scripts/install-deps
+
+unit: all
+	@$(SUBMAKE) test/unit check
+
+integration: all
+	@$(SUBMAKE) test/integration check
+
+check: deps
+	@$(MAKE) --no-print-directory SANITIZE=1 all
+	@scripts/run-tests
+
+lint:
+	@shellcheck -x $$(scripts/list-shell-scripts)
+
+bench: all
+	@scripts/bench-elf
+
+demo: deps all
+	@kpatch-build/kpatch-demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(DATADIR)/patch $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(COMPDIR)
+	install -m 755 kpatch-build/kpatch-build $(DESTDIR)$(BINDIR)/kpatch-build
+	install -m 755 kpatch/kpatch $(DESTDIR)$(SBINDIR)/kpatch
+	install -m 755 create-diff-object/create-diff-object klp-convert/klp-convert \
+		$(DESTDIR)$(LIBEXECDIR)/
+	for f in kpatch-build/libexec/*; do install -m 755 $$f $(DESTDIR)$(LIBEXECDIR)/; done
+	cp -r kmod/patch/. $(DESTDIR)$(DATADIR)/patch/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/kpatch.service > $(DESTDIR)$(UNITDIR)/kpatch.service
+	install -m 644 contrib/kpatch.bash-completion $(DESTDIR)$(COMPDIR)/kpatch
+
+clean:
+	@for d in $(CSUBDIRS) test/unit; do $(SUBMAKE) $$d clean; done
+	@rm -f mk/.flags-*

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* SHF_COMPRESSED sections (gcc -gz): inflate a section's data in place. */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "kelf.h"
+#include "internal.h"
+
+int kelf_uncompress(struct kelf_section *sec)
+{
+	const struct kelf *k = sec->kelf;
+	Elf64_Chdr ch;
+	unsigned char *out;
+	uLongf outlen;
+
+	if (!(sec->sh.sh_flags & SHF_COMPRESSED))
+		return 0;
+	if (!sec->data || sec->size < sizeof(ch)) {
+		kelf_error(k, "section '%s': compressed data too short", sec->name);
+		return -1;
+	}
+	memcpy(&ch, sec->data, sizeof(ch));
+	if (ch.ch_type != ELFCOMPRESS_ZLIB) {
+		kelf_error(k, "section '%s': compression type %u is not supported (zlib only)",
+			   sec->name, ch.ch_type);
+		return -1;
+	}
+	if (ch.ch_size > (1UL << 34)) {
+		kelf_error(k, "section '%s': implausible uncompressed size 0x%lx",
+			   sec->name, (unsigned long)ch.ch_size);
+		return -1;
+	}
+	outlen = ch.ch_size;
+	out = malloc(outlen ? outlen : 1);
+	if (!out)
+		return kelf_oom(k);
+	if (uncompress(out, &outlen, sec->data + sizeof(ch), sec->size - sizeof(ch)) != Z_OK ||
+	    outlen != ch.ch_size) {
+		free(out);
+		kelf_error(k, "section '%s': corrupt compressed data", sec->name);
+		return -1;
+	}
+	if (sec->data_owned)
+		free(sec->data);
+	sec->data = out;
+	sec->data_owned = true;
+	sec->size = outlen;
+	sec->sh.sh_size = outlen;
+	sec->sh.sh_addralign = ch.ch_addralign;
+	sec->sh.sh_flags &= ~(uint64_t)SHF_COMPRESSED;
+	return 0;
+}

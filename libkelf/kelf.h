@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * libkelf: the ELF object model shared by create-diff-object and klp-convert.
+ *
+ * An object is read into sections, symbols and relocations that point at
+ * each other (no raw indices survive the read), indexed by name in hash
+ * tables.  Tools edit the model (add/remove sections, symbols, relocations)
+ * and kelf_write() lays out a fresh relocatable object: string tables are
+ * rebuilt, symbols are ordered locals first, every index is recomputed.
+ *
+ * Errors are printed as "FILE: error: ELEMENT: what" on stderr; functions
+ * return NULL or -1 and never abort on malformed input.
+ */
+#ifndef KELF_H
+#define KELF_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hash.h"
+#include "list.h"
+
+#ifndef SHF_RELA_LIVEPATCH
+#define SHF_RELA_LIVEPATCH	0x00100000
+#endif
+#ifndef SHN_LIVEPATCH
+#define SHN_LIVEPATCH		0xff20
+#endif
+
+struct kelf;
+struct kelf_symbol;
+
+struct kelf_rela {
+	uint64_t offset;		/* in the base section */
+	uint32_t type;			/* R_X86_64_* */
+	int64_t addend;
+	struct kelf_symbol *sym;
+};
+
+struct kelf_section {
+	struct list_head list;
+	struct hnode name_node;
+	struct kelf *kelf;
+	unsigned int index;		/* valid after read and after write */
+	char *name;
+	GElf_Shdr sh;			/* sh_name/offset/link/info: see below */
+	unsigned char *data;		/* NULL for SHT_NOBITS */
+	size_t size;			/* == sh.sh_size */
+	bool data_owned;
+
+	/* Resolved cross references (the raw sh_link/sh_info are ignored on write). */
+	struct kelf_section *base;	/* SHT_RELA: the section relocated */
+	struct kelf_section *rela;	/* the SHT_RELA applying to this one */
+	struct kelf_section *link;	/* other sh_link targets (SHF_LINK_ORDER…) */
+	struct kelf_section *info;	/* SHF_INFO_LINK target of a non-rela */
+	struct kelf_symbol *secsym;	/* its STT_SECTION symbol, if any */
+
+	/* SHT_RELA */
+	struct kelf_rela *relas;
+	size_t nr_relas, relas_cap;
+
+	/* SHT_GROUP */
+	struct kelf_symbol *group_sym;	/* signature */
+	uint32_t group_flags;		/* GRP_COMDAT */
+	struct kelf_section **members;
+	size_t nr_members;
+	struct kelf_section *group;	/* member of this group */
+
+	/* Symbols defined here, sorted by value (built on demand). */
+	struct kelf_symbol **syms;
+	size_t nr_syms;
+	bool syms_sorted;
+
+	void *priv;			/* for the tool */
+};
+
+struct kelf_symbol {
+	struct list_head list;
+	struct hnode name_node;
+	struct kelf *kelf;
+	unsigned int index;		/* valid after read and after write */
+	char *name;
+	GElf_Sym sym;			/* st_name/st_shndx are recomputed on write */
+	unsigned char bind, type, vis;
+	struct kelf_section *sec;	/* NULL: see shndx */
+	uint32_t shndx;			/* SHN_UNDEF/ABS/COMMON/LIVEPATCH if !sec */
+	struct kelf_symbol *file;	/* STT_FILE block a local belongs to */
+	void *priv;			/* for the tool */
+};
+
+struct kelf {
+	char *path;
+	int fd;
+	Elf *elf;
+	GElf_Ehdr ehdr;
+	struct list_head sections;	/* file order */
+	struct list_head symbols;	/* file order; null symbol excluded */
+	size_t nr_sections, nr_symbols;	/* live counts, excluding index 0 */
+	struct htab sec_names, sym_names;
+	/* Index maps, valid after read and after write. */
+	struct kelf_section **sec_by_index;
+	size_t sec_index_len;
+	struct kelf_symbol **sym_by_index;
+	size_t sym_index_len;
+	struct kelf_section *symtab, *strtab, *shstrtab, *symtab_shndx;
+	unsigned int flags;
+	bool syms_valid;		/* per-section sorted symbol arrays */
+};
+
+/* kelf_open() flags */
+#define KELF_ANY_TYPE		0x1	/* accept ET_EXEC/ET_DYN (vmlinux) too */
+#define KELF_SYMBOLS_ONLY	0x2	/* skip relocations and section data */
+
+struct kelf *kelf_open(const char *path, unsigned int flags);
+struct kelf *kelf_new(const struct kelf *like, const char *path);
+void kelf_close(struct kelf *k);
+int kelf_write(struct kelf *k, const char *path);
+
+/* Messages: "PATH: error: ...", "PATH: warning: ..." */
+void kelf_error(const struct kelf *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void kelf_warn(const struct kelf *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Lookups */
+struct kelf_section *kelf_find_section(const struct kelf *k, const char *name);
+struct kelf_symbol *kelf_find_symbol(const struct kelf *k, const char *name);
+struct kelf_symbol *kelf_find_next_symbol(const struct kelf_symbol *prev);
+struct kelf_section *kelf_section_by_index(const struct kelf *k, size_t idx);
+struct kelf_symbol *kelf_symbol_by_index(const struct kelf *k, size_t idx);
+
+/* Iterate over every symbol called @nm (names are not unique). */
+#define kelf_for_each_symbol_named(s, k, nm) \
+	for (s = kelf_find_symbol(k, nm); s; s = kelf_find_next_symbol(s))
+
+#define kelf_for_each_section(s, k) list_for_each_entry(s, &(k)->sections, list)
+#define kelf_for_each_symbol(s, k) list_for_each_entry(s, &(k)->symbols, list)
+
+/* The FUNC/OBJECT symbol of @sec covering @offset (NULL if none). */
+struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset);
+/*
+ * Where a relocation really points: a section symbol plus addend is
+ * resolved to the symbol covering the target and the offset inside it.
+ * Returns the symbol (possibly the section symbol when nothing covers the
+ * target, or the original symbol) and stores the offset from its start.
+ */
+struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
+				     const struct kelf_rela *r, int64_t *off);
+
+static inline bool kelf_is_rela(const struct kelf_section *s)
+{
+	return s->sh.sh_type == SHT_RELA;
+}
+
+static inline bool kelf_is_text(const struct kelf_section *s)
+{
+	return s->sh.sh_type == SHT_PROGBITS && (s->sh.sh_flags & SHF_EXECINSTR);
+}
+
+static inline bool kelf_is_local(const struct kelf_symbol *s)
+{
+	return s->bind == STB_LOCAL;
+}
+
+/* Editing */
+struct kelf_section *kelf_add_section(struct kelf *k, const char *name,
+				      const GElf_Shdr *sh, const void *data,
+				      size_t size);
+struct kelf_section *kelf_add_rela_section(struct kelf *k,
+					   struct kelf_section *base);
+int kelf_set_data(struct kelf_section *sec, const void *data, size_t size);
+struct kelf_symbol *kelf_add_symbol(struct kelf *k, const char *name,
+				    unsigned char bind, unsigned char type,
+				    struct kelf_section *sec, uint64_t value,
+				    uint64_t size);
+int kelf_rela_add(struct kelf_section *relasec, uint64_t offset,
+		  uint32_t type, struct kelf_symbol *sym, int64_t addend);
+int kelf_rename_symbol(struct kelf_symbol *s, const char *name);
+int kelf_rename_section(struct kelf_section *s, const char *name);
+void kelf_remove_section(struct kelf_section *sec);
+void kelf_remove_symbol(struct kelf_symbol *sym);
+/* Sorted symbol list of a section is rebuilt after edits. */
+void kelf_invalidate_syms(struct kelf_section *sec);
+
+/* SHF_COMPRESSED sections: inflate in place (clears the flag). */
+int kelf_uncompress(struct kelf_section *sec);
+
+/* Relocation types (per-architecture table in arch-x86_64.c). */
+struct kelf_reloc_type {
+	uint32_t type;
+	const char *name;
+	unsigned char size;	/* bytes patched, 0 for R_X86_64_NONE */
+	bool pcrel;		/* target = S + A - P: the addend is biased */
+};
+const struct kelf_reloc_type *kelf_reloc_type(uint32_t type);
+/*
+ * Bias to add to an addend to get the offset of the target: a PC-relative
+ * displacement in code is relative to the end of the instruction, so its
+ * addend is the target minus the bytes that follow the relocated field.
+ */
+int64_t kelf_target_bias(const struct kelf_section *relasec,
+			 const struct kelf_rela *r);
+
+#endif

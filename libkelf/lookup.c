@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Which symbol covers an offset, and where a relocation really points. */
+#include <stdlib.h>
+#include "kelf.h"
+#include "internal.h"
+
+static bool covers_code_or_data(const struct kelf_symbol *s)
+{
+	return s->type == STT_FUNC || s->type == STT_OBJECT ||
+	       s->type == STT_NOTYPE || s->type == STT_TLS;
+}
+
+static int cmp_value(const void *a, const void *b)
+{
+	const struct kelf_symbol *x = *(struct kelf_symbol *const *)a;
+	const struct kelf_symbol *y = *(struct kelf_symbol *const *)b;
+
+	if (x->sym.st_value != y->sym.st_value)
+		return x->sym.st_value < y->sym.st_value ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void kelf_build_section_syms(struct kelf *k)
+{
+	struct kelf_section *sec;
+	struct kelf_symbol *s;
+
+	kelf_for_each_section(sec, k) {
+		free(sec->syms);
+		sec->syms = NULL;
+		sec->nr_syms = 0;
+	}
+	kelf_for_each_symbol(s, k)
+		if (s->sec && covers_code_or_data(s))
+			s->sec->nr_syms++;
+	kelf_for_each_section(sec, k) {
+		if (sec->nr_syms)
+			sec->syms = malloc(sec->nr_syms * sizeof(*sec->syms));
+		if (sec->nr_syms && !sec->syms) {
+			kelf_oom(k);
+			sec->nr_syms = 0;
+		}
+		sec->syms_sorted = false;
+		sec->nr_syms = 0;
+	}
+	kelf_for_each_symbol(s, k)
+		if (s->sec && s->sec->syms && covers_code_or_data(s))
+			s->sec->syms[s->sec->nr_syms++] = s;
+	kelf_for_each_section(sec, k)
+		qsort(sec->syms, sec->nr_syms, sizeof(*sec->syms), cmp_value);
+	k->syms_valid = true;
+}
+
+/* Rank of a candidate: an exact sized cover beats a zero-size label. */
+static int rank(const struct kelf_symbol *s, uint64_t off)
+{
+	uint64_t v = s->sym.st_value, sz = s->sym.st_size;
+
+	if (sz && off >= v && off - v < sz)
+		return s->type == STT_NOTYPE ? 2 : 3;
+	if (!sz && off == v)
+		return 1;
+	return 0;
+}
+
+struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset)
+{
+	struct kelf_symbol *best = NULL;
+	size_t lo = 0, hi, i;
+	int best_rank = 0;
+
+	if (!sec->kelf->syms_valid)
+		kelf_build_section_syms(sec->kelf);
+	hi = sec->nr_syms;
+	/* First symbol with a value above offset. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sec->syms[mid]->sym.st_value <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Walk back: the innermost (highest start) best-ranked cover wins. */
+	for (i = lo; i-- > 0;) {
+		struct kelf_symbol *s = sec->syms[i];
+		int r = rank(s, offset);
+
+		if (r > best_rank) {
+			best = s;
+			best_rank = r;
+		}
+		if (best_rank == 3 && best->sym.st_value > s->sym.st_value)
+			break;
+	}
+	return best;
+}
+
+struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
+				     const struct kelf_rela *r, int64_t *off)
+{
+	struct kelf_symbol *s = r->sym, *t;
+	int64_t target;
+
+	*off = r->addend;
+	if (!s || s->type != STT_SECTION || !s->sec)
+		return s;
+	target = r->addend + kelf_target_bias(relasec, r);
+	if (target < 0)
+		return s;
+	t = kelf_symbol_at(s->sec, (uint64_t)target);
+	if (!t)
+		return s;
+	*off = r->addend - (int64_t)t->sym.st_value;
+	return t;
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Test driver for libkelf.
+ *   kelf-tool copy IN OUT     read IN, write it to OUT, read OUT back
+ *   kelf-tool check IN        read IN (exit 1 with the error if malformed)
+ *   kelf-tool targets IN      print every relocation with its resolved target
+ *   kelf-tool bench IN OUT N  N read+write cycles (for scripts/bench-elf)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "kelf.h"
+
+static int copy(const char *in, const char *out)
+{
+	struct kelf *k = kelf_open(in, 0), *back;
+	int ret;
+
+	if (!k)
+		return 1;
+	ret = kelf_write(k, out);
+	kelf_close(k);
+	if (ret)
+		return 1;
+	back = kelf_open(out, 0);
+	if (!back)
+		return 1;
+	kelf_close(back);
+	return 0;
+}
+
+static int check(const char *in)
+{
+	struct kelf *k = kelf_open(in, 0);
+
+	if (!k)
+		return 1;
+	printf("%zu sections, %zu symbols\n", k->nr_sections, k->nr_symbols);
+	kelf_close(k);
+	return 0;
+}
+
+static int targets(const char *in)
+{
+	struct kelf *k = kelf_open(in, 0);
+	struct kelf_section *sec;
+	size_t i;
+
+	if (!k)
+		return 1;
+	kelf_for_each_section(sec, k) {
+		if (!kelf_is_rela(sec))
+			continue;
+		for (i = 0; i < sec->nr_relas; i++) {
+			struct kelf_rela *r = &sec->relas[i];
+			int64_t off;
+			struct kelf_symbol *t = kelf_rela_target(sec, r, &off);
+
+			printf("%s+0x%lx %s %s%+ld\n", sec->base->name,
+			       (unsigned long)r->offset,
+			       kelf_reloc_type(r->type)->name,
+			       t ? t->name : "(none)", (long)off);
+		}
+	}
+	kelf_close(k);
+	return 0;
+}
+
+static int bench(const char *in, const char *out, int n)
+{
+	while (n-- > 0)
+		if (copy(in, out))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "copy"))
+		return copy(argv[2], argv[3]);
+	if (argc == 3 && !strcmp(argv[1], "check"))
+		return check(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "targets"))
+		return targets(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "bench"))
+		return bench(argv[2], argv[3], atoi(argv[4]));
+	fprintf(stderr, "usage: kelf-tool copy IN OUT | check IN | targets IN | bench IN OUT N\n");
+	return 2;
+}
