@@ -34,15 +34,22 @@ create-diff-object klp-convert kpatch: libkelf
 deps:
 	@scripts/install-deps
 
-unit: all
-	@$(SUBMAKE) test/unit check
+TESTBUILD = $(MAKE) --no-print-directory SANITIZE=$(CHECK_SANITIZE) all && \
+	    $(SUBMAKE) test/unit SANITIZE=$(CHECK_SANITIZE) all
+CHECK_SANITIZE ?= 1
 
-integration: all
-	@$(SUBMAKE) test/integration check
+unit: deps
+	@$(TESTBUILD)
+	@scripts/run-tests unit
 
+integration: deps
+	@$(TESTBUILD)
+	@scripts/run-tests integration
+
+# The README's test command (and .ci/run): sanitizer build + every suite.
 check: deps
-	@$(MAKE) --no-print-directory SANITIZE=1 all
-	@scripts/run-tests
+	@$(TESTBUILD)
+	@scripts/run-tests all
 
 lint:
 	@shellcheck -x $$(scripts/list-shell-scripts)

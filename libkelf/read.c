@@ -49,6 +49,13 @@ static int check_header(struct reader *rd)
 			   k->ehdr.e_type);
 		return -1;
 	}
+	if (k->ehdr.e_shoff > (uint64_t)rd->file_size ||
+	    (uint64_t)rd->file_size - k->ehdr.e_shoff <
+	    (uint64_t)k->ehdr.e_shentsize * (k->ehdr.e_shnum ? k->ehdr.e_shnum : 1)) {
+		kelf_error(k, "the section header table (offset 0x%lx) extends past the end of the file (0x%lx bytes): truncated?",
+			   (unsigned long)k->ehdr.e_shoff, (unsigned long)rd->file_size);
+		return -1;
+	}
 	if (elf_getshdrnum(rd->elf, &rd->shnum) ||
 	    elf_getshdrstrndx(rd->elf, &rd->shstrndx)) {
 		kelf_error(k, "cannot read the section header table: %s", elf_err());

@@ -1,0 +1,26 @@
+# shellcheck shell=bash
+# Minimal TAP producer for the bash tests run by prove.
+TAP_N=0
+TAP_FAILED=0
+
+plan() { echo "1..$1"; }
+
+ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
+	local rc=$1
+	shift
+	TAP_N=$((TAP_N + 1))
+	if [ "$rc" -eq 0 ]; then
+		echo "ok $TAP_N - $*"
+	else
+		echo "not ok $TAP_N - $*"
+		TAP_FAILED=$((TAP_FAILED + 1))
+	fi
+}
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+# shellcheck disable=SC2001
+diag() { sed 's/^/# /' <<<"$*"; }
+
+# diag_file FILE [N]: the last N lines of FILE as TAP diagnostics
+diag_file() { tail -n "${2:-20}" "$1" | sed 's/^/# /'; }

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* cmocka tests of the libkelf API on objects built in memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <cmocka.h>
+#include "kelf.h"
+
+static char tmpdir[] = "/tmp/test-kelf.XXXXXX";
+
+static char *tmp_path(const char *name)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s/%s", tmpdir, name);
+	return buf;
+}
+
+static struct kelf_section *add_text(struct kelf *k, const char *name, size_t size)
+{
+	GElf_Shdr sh = {
+		.sh_type = SHT_PROGBITS,
+		.sh_flags = SHF_ALLOC | SHF_EXECINSTR,
+		.sh_addralign = 16,
+	};
+	unsigned char code[64];
+
+	memset(code, 0x90, sizeof(code));
+	assert_true(size <= sizeof(code));
+	return kelf_add_section(k, name, &sh, code, size);
+}
+
+static struct kelf_section *add_data(struct kelf *k, const char *name, size_t size)
+{
+	GElf_Shdr sh = {
+		.sh_type = SHT_PROGBITS,
+		.sh_flags = SHF_ALLOC | SHF_WRITE,
+		.sh_addralign = 8,
+	};
+
+	return kelf_add_section(k, name, &sh, NULL, size);
+}
+
+static void test_hash_duplicates(void **state)
+{
+	struct kelf *k = kelf_new(NULL, "dups");
+	struct kelf_symbol *s;
+	int i, n = 0;
+
+	(void)state;
+	for (i = 0; i < 5000; i++)
+		assert_non_null(kelf_add_symbol(k, i % 2 ? "same" : "other",
+						STB_LOCAL, STT_OBJECT, NULL, 0, 0));
+	kelf_for_each_symbol_named(s, k, "same")
+		n++;
+	assert_int_equal(n, 2500);
+	assert_null(kelf_find_symbol(k, "missing"));
+	kelf_close(k);
+}
+
+/* A file with locals after globals, a rela through a section symbol. */
+static void build_small(const char *path)
+{
+	struct kelf *k = kelf_new(NULL, path);
+	struct kelf_section *text, *data, *rela;
+	struct kelf_symbol *g, *und, *secsym;
+
+	text = add_text(k, ".text.f", 32);
+	data = add_data(k, ".data.v", 16);
+	g = kelf_add_symbol(k, "f", STB_GLOBAL, STT_FUNC, text, 0, 32);
+	und = kelf_add_symbol(k, "printk", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	kelf_add_symbol(k, "file.c", STB_LOCAL, STT_FILE, NULL, 0, 0)->shndx = SHN_ABS;
+	secsym = kelf_add_symbol(k, "", STB_LOCAL, STT_SECTION, data, 0, 0);
+	kelf_add_symbol(k, "v1", STB_LOCAL, STT_OBJECT, data, 0, 8);
+	kelf_add_symbol(k, "v2", STB_LOCAL, STT_OBJECT, data, 8, 8);
+	rela = kelf_add_rela_section(k, text);
+	assert_non_null(g);
+	assert_int_equal(kelf_rela_add(rela, 3, R_X86_64_PC32, secsym, 8 - 4), 0);
+	assert_int_equal(kelf_rela_add(rela, 10, R_X86_64_PLT32, und, -4), 0);
+	assert_int_equal(kelf_write(k, path), 0);
+	kelf_close(k);
+}
+
+static void test_write_read(void **state)
+{
+	const char *path = tmp_path("small.o");
+	struct kelf_section *text, *rela;
+	struct kelf_symbol *s, *t;
+	struct kelf *k;
+	size_t i, first_global = 0;
+	int64_t off;
+
+	(void)state;
+	build_small(path);
+	k = kelf_open(path, 0);
+	assert_non_null(k);
+	/* Locals first, and sh_info is the first global. */
+	kelf_for_each_symbol(s, k)
+		if (!first_global && s->bind != STB_LOCAL)
+			first_global = s->index;
+	for (i = 1; i < first_global; i++)
+		assert_int_equal(kelf_symbol_by_index(k, i)->bind, STB_LOCAL);
+	assert_int_equal(k->symtab->sh.sh_info, first_global);
+	text = kelf_find_section(k, ".text.f");
+	rela = kelf_find_section(k, ".rela.text.f");
+	assert_non_null(text);
+	assert_ptr_equal(rela->base, text);
+	assert_ptr_equal(text->rela, rela);
+	assert_int_equal(rela->nr_relas, 2);
+	/* Section symbol + 4 (+4 bias of a PC32 in code) = v2. */
+	t = kelf_rela_target(rela, &rela->relas[0], &off);
+	assert_string_equal(t->name, "v2");
+	assert_int_equal(off, -4);
+	t = kelf_rela_target(rela, &rela->relas[1], &off);
+	assert_string_equal(t->name, "printk");
+	assert_int_equal(kelf_find_symbol(k, "v1")->file, kelf_find_symbol(k, "file.c"));
+	assert_null(kelf_find_symbol(k, "f")->file);
+	kelf_close(k);
+}
+
+static void test_symbol_at(void **state)
+{
+	struct kelf *k = kelf_new(NULL, "at");
+	struct kelf_section *d = add_data(k, ".data", 64);
+
+	(void)state;
+	kelf_add_symbol(k, "a", STB_LOCAL, STT_OBJECT, d, 0, 16);
+	kelf_add_symbol(k, "label", STB_LOCAL, STT_NOTYPE, d, 16, 0);
+	kelf_add_symbol(k, "b", STB_LOCAL, STT_OBJECT, d, 16, 16);
+	kelf_add_symbol(k, "c", STB_GLOBAL, STT_OBJECT, d, 40, 8);
+	assert_string_equal(kelf_symbol_at(d, 0)->name, "a");
+	assert_string_equal(kelf_symbol_at(d, 15)->name, "a");
+	assert_string_equal(kelf_symbol_at(d, 16)->name, "b");
+	assert_string_equal(kelf_symbol_at(d, 31)->name, "b");
+	assert_null(kelf_symbol_at(d, 32));
+	assert_string_equal(kelf_symbol_at(d, 47)->name, "c");
+	assert_null(kelf_symbol_at(d, 48));
+	kelf_close(k);
+}
+
+static void test_remove_and_rename(void **state)
+{
+	const char *path = tmp_path("small.o"), *out = tmp_path("edited.o");
+	struct kelf_section *sec;
+	struct kelf *k;
+
+	(void)state;
+	build_small(path);
+	k = kelf_open(path, 0);
+	assert_non_null(k);
+	sec = kelf_find_section(k, ".rela.text.f");
+	kelf_remove_section(sec);
+	kelf_remove_symbol(kelf_find_symbol(k, "printk"));
+	assert_int_equal(kelf_rename_symbol(kelf_find_symbol(k, "f"), "g"), 0);
+	assert_int_equal(kelf_write(k, out), 0);
+	kelf_close(k);
+	k = kelf_open(out, 0);
+	assert_non_null(k);
+	assert_null(kelf_find_section(k, ".rela.text.f"));
+	assert_null(kelf_find_symbol(k, "printk"));
+	assert_null(kelf_find_symbol(k, "f"));
+	assert_non_null(kelf_find_symbol(k, "g"));
+	assert_null(kelf_find_section(k, ".text.f")->rela);
+	kelf_close(k);
+}
+
+static void test_group(void **state)
+{
+	const char *path = tmp_path("group.o");
+	struct kelf_section *a, *b, *grp;
+	GElf_Shdr sh = { .sh_type = SHT_GROUP, .sh_entsize = 4, .sh_addralign = 4 };
+	struct kelf_symbol *sig;
+	struct kelf *k = kelf_new(NULL, path);
+
+	(void)state;
+	a = add_text(k, ".text.x", 8);
+	b = add_data(k, ".data.x", 8);
+	a->sh.sh_flags |= SHF_GROUP;
+	b->sh.sh_flags |= SHF_GROUP;
+	sig = kelf_add_symbol(k, "x", STB_WEAK, STT_FUNC, a, 0, 8);
+	grp = kelf_add_section(k, ".group", &sh, NULL, 0);
+	grp->group_sym = sig;
+	grp->group_flags = GRP_COMDAT;
+	grp->members = calloc(2, sizeof(*grp->members));
+	grp->members[0] = a;
+	grp->members[1] = b;
+	grp->nr_members = 2;
+	a->group = b->group = grp;
+	assert_int_equal(kelf_write(k, path), 0);
+	kelf_close(k);
+	k = kelf_open(path, 0);
+	assert_non_null(k);
+	grp = kelf_find_section(k, ".group");
+	assert_int_equal(grp->nr_members, 2);
+	assert_string_equal(grp->members[0]->name, ".text.x");
+	assert_string_equal(grp->members[1]->name, ".data.x");
+	assert_string_equal(grp->group_sym->name, "x");
+	assert_int_equal(grp->group_flags, GRP_COMDAT);
+	assert_ptr_equal(kelf_find_section(k, ".data.x")->group, grp);
+	kelf_close(k);
+}
+
+/* More sections than fit in st_shndx: .symtab_shndx and SHN_XINDEX. */
+static void test_many_sections(void **state)
+{
+	const char *path = tmp_path("many.o");
+	struct kelf *k = kelf_new(NULL, path);
+	struct kelf_symbol *s;
+	char name[32], cmd[512];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 70000; i++) {
+		struct kelf_section *sec;
+
+		snprintf(name, sizeof(name), ".text.f%d", i);
+		sec = add_text(k, name, 1);
+		snprintf(name, sizeof(name), "f%d", i);
+		kelf_add_symbol(k, name, STB_GLOBAL, STT_FUNC, sec, 0, 1);
+	}
+	assert_int_equal(kelf_write(k, path), 0);
+	kelf_close(k);
+	k = kelf_open(path, 0);
+	assert_non_null(k);
+	assert_non_null(k->symtab_shndx);
+	s = kelf_find_symbol(k, "f69999");
+	assert_non_null(s);
+	assert_true(s->sec->index >= SHN_LORESERVE);
+	assert_string_equal(s->sec->name, ".text.f69999");
+	assert_string_equal(kelf_find_symbol(k, "f65000")->sec->name, ".text.f65000");
+	kelf_close(k);
+	snprintf(cmd, sizeof(cmd), "ld -r -o %s/many-ld.o %s", tmpdir, path);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void test_uncompress(void **state)
+{
+	struct kelf *k = kelf_new(NULL, "z");
+	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_COMPRESSED,
+			 .sh_addralign = 8 };
+	unsigned char plain[1000], packed[2000];
+	uLongf packed_len = sizeof(packed) - sizeof(Elf64_Chdr);
+	Elf64_Chdr ch = { .ch_type = ELFCOMPRESS_ZLIB, .ch_size = sizeof(plain),
+			  .ch_addralign = 1 };
+	struct kelf_section *sec;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(plain); i++)
+		plain[i] = i % 7;
+	assert_int_equal(compress(packed + sizeof(ch), &packed_len, plain, sizeof(plain)), Z_OK);
+	memcpy(packed, &ch, sizeof(ch));
+	sec = kelf_add_section(k, ".debug_info", &sh, packed, sizeof(ch) + packed_len);
+	assert_int_equal(kelf_uncompress(sec), 0);
+	assert_int_equal(sec->size, sizeof(plain));
+	assert_memory_equal(sec->data, plain, sizeof(plain));
+	assert_false(sec->sh.sh_flags & SHF_COMPRESSED);
+	/* Corrupt data is an error, not a crash. */
+	sh.sh_flags = SHF_COMPRESSED;
+	packed[sizeof(ch) + 3] ^= 0xff;
+	sec = kelf_add_section(k, ".debug_bad", &sh, packed, sizeof(ch) + 4);
+	assert_int_equal(kelf_uncompress(sec), -1);
+	kelf_close(k);
+}
+
+static int cleanup(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+	return system(cmd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hash_duplicates),
+		cmocka_unit_test(test_write_read),
+		cmocka_unit_test(test_symbol_at),
+		cmocka_unit_test(test_remove_and_rename),
+		cmocka_unit_test(test_group),
+		cmocka_unit_test(test_many_sections),
+		cmocka_unit_test(test_uncompress),
+	};
+
+	if (!mkdtemp(tmpdir))
+		return 1;
+	return cmocka_run_group_tests_name("libkelf", tests, NULL, cleanup);
+}
