@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * klpkit-meta.h - the metadata create-diff-object writes into its output
+ * object, read by the patch-module template (livepatch-patch.c) and by
+ * klp-convert.  Shared by kernel and user space: fixed 64-bit layout.
+ *
+ * Sections of a create-diff-object output (OUT.o):
+ *
+ *   .klpkit.funcs     array of struct klpkit_func, one per patched function.
+ *                     new_func, name and objname are R_X86_64_64 relocations
+ *                     (to the new function and to strings in .klpkit.strings).
+ *   .klpkit.strings   NUL-terminated strings referenced by the entries.
+ *   .klpkit.callbacks.pre_patch, .post_patch, .pre_unpatch, .post_unpatch
+ *                     arrays of struct klpkit_callback (from the
+ *                     KPATCH_*_CALLBACK macros); create-diff-object fills in
+ *                     objname, the patch author leaves it NULL.
+ *
+ * External references.  Every relocation of OUT.o that must reach a symbol
+ * of the running kernel is against an undefined symbol:
+ *   - "NAME"                      a global symbol; klp-convert decides from
+ *                                 Module.symvers and the target's symbol
+ *                                 tables whether normal module linking
+ *                                 resolves it (exported by vmlinux) or it
+ *                                 becomes a livepatch relocation;
+ *   - ".klp.sym.OBJ.NAME,POS"     a symbol the differ already resolved to
+ *                                 object OBJ ("vmlinux" or a module name),
+ *                                 position POS among same-named symbols of
+ *                                 OBJ in kallsyms order (0: the name is
+ *                                 unique in OBJ).  Locals (static functions
+ *                                 and variables), and pointers to existing
+ *                                 functions that must reach the original,
+ *                                 are always written this way.
+ * klp-convert turns every relocation against a ".klp.sym." symbol into a
+ * livepatch relocation (.klp.rela.OBJ.SECTION, symbol st_shndx SHN_LIVEPATCH).
+ */
+#ifndef KLPKIT_META_H
+#define KLPKIT_META_H
+
+#define KLPKIT_FUNCS_SECTION		".klpkit.funcs"
+#define KLPKIT_STRINGS_SECTION		".klpkit.strings"
+#define KLPKIT_CB_PRE_PATCH		".klpkit.callbacks.pre_patch"
+#define KLPKIT_CB_POST_PATCH		".klpkit.callbacks.post_patch"
+#define KLPKIT_CB_PRE_UNPATCH		".klpkit.callbacks.pre_unpatch"
+#define KLPKIT_CB_POST_UNPATCH		".klpkit.callbacks.post_unpatch"
+#define KLPKIT_SYM_PREFIX		".klp.sym."
+
+struct klpkit_func {
+	unsigned long new_func;		/* address of the replacement */
+	unsigned long name;		/* const char *: old function name */
+	unsigned long objname;		/* const char *: "vmlinux" or module */
+	unsigned long sympos;		/* kallsyms position, 0 = unique */
+	unsigned long old_size;		/* for information */
+	unsigned long new_size;
+};
+
+struct klpkit_callback {
+	unsigned long fn;		/* int pre_patch(struct klp_object *) … */
+	unsigned long objname;		/* const char *, set by the differ */
+};
+
+#endif
