@@ -32,6 +32,36 @@
  *                                 are always written this way.
  * klp-convert turns every relocation against a ".klp.sym." symbol into a
  * livepatch relocation (.klp.rela.OBJ.SECTION, symbol st_shndx SHN_LIVEPATCH).
+ *
+ * Binding of those undefined symbols: STB_GLOBAL or STB_WEAK, klp-convert
+ * treats both alike (a weak one must resolve too).  STB_WEAK is preferred
+ * for ".klp.sym." names: kbuild's modpost ignores unresolved weak symbols,
+ * so it neither warns "undefined!" nor adds a __versions entry for them.
+ * (The template's Kbuild also sets KBUILD_MODPOST_WARN=1, so plain names
+ * that are not vmlinux exports only warn; klp-convert is the authority.)
+ * OBJ is the kernel's module name (underscores, at most 55 characters,
+ * no '.'); NAME at most 511 characters and no ','; POS is decimal.
+ *
+ * Ignore markers (kpatch-macros.h), consumed by create-diff-object and never
+ * copied to OUT.o (the template's linker script discards them anyway):
+ *   .klpkit.ignore.functions  array of pointers (R_X86_64_64) to functions
+ *                             whose changes are to be ignored
+ *                             (KPATCH_IGNORE_FUNCTION);
+ *   .klpkit.ignore.sections   array of pointers (R_X86_64_64) to NUL-
+ *                             terminated section names whose changes are to
+ *                             be ignored (KPATCH_IGNORE_SECTION).
+ *
+ * In the linked patch module (kmod/patch/klpkit.lds keeps the section names
+ * and brackets each with symbols):
+ *   __klpkit_funcs, __klpkit_funcs_end             .klpkit.funcs
+ *   __klpkit_callbacks_KIND, __klpkit_callbacks_KIND_end
+ *                               .klpkit.callbacks.KIND, KIND one of
+ *                               pre_patch post_patch pre_unpatch post_unpatch
+ * livepatch-patch.c builds one klp_object per distinct objname of
+ * .klpkit.funcs and .klpkit.callbacks.* (at most one callback of each kind
+ * per object).  klp-convert adds the modinfo tag
+ *   klpkit_funcs=OBJ:FUNC[,POS] OBJ:FUNC[,POS] ...
+ * (",POS" only when sympos > 0), read by `kpatch info`.
  */
 #ifndef KLPKIT_META_H
 #define KLPKIT_META_H
@@ -43,6 +73,9 @@
 #define KLPKIT_CB_PRE_UNPATCH		".klpkit.callbacks.pre_unpatch"
 #define KLPKIT_CB_POST_UNPATCH		".klpkit.callbacks.post_unpatch"
 #define KLPKIT_SYM_PREFIX		".klp.sym."
+#define KLPKIT_IGNORE_FUNCTIONS		".klpkit.ignore.functions"
+#define KLPKIT_IGNORE_SECTIONS		".klpkit.ignore.sections"
+#define KLPKIT_MODINFO_FUNCS		"klpkit_funcs"
 
 struct klpkit_func {
 	unsigned long new_func;		/* address of the replacement */
