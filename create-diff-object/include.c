@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Inclusion: what the patch module must carry.  Changed and new functions
+ * (with their .cold/.part pieces), then, transitively through their
+ * relocations, new functions, new and special data, changed read-only data
+ * and the string sections they use.  Everything else they reference stays
+ * in the running kernel (external references, resolved in output.c).
+ * Refusals: changed writable data, __init/__exit code, changed functions
+ * without an ftrace hook.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "cdo.h"
+
+bool is_callback_section(const struct kelf_section *s)
+{
+	return !strncmp(s->name, ".klpkit.callbacks.", 18);
+}
+
+static int include_symbol(struct cdo *c, struct kelf_symbol *s);
+
+/* Everything the relocations inside [start, start+len) of @sec need. */
+static int include_refs(struct cdo *c, struct kelf_section *sec, uint64_t start,
+			uint64_t len)
+{
+	struct kelf_section *relasec = sec->rela;
+	size_t i;
+
+	if (!relasec)
+		return 0;
+	for (i = 0; i < relasec->nr_relas; i++) {
+		struct kelf_rela *r = &relasec->relas[i];
+		struct kelf_symbol *t;
+		int64_t off;
+
+		if (r->offset < start || r->offset >= start + len || !r->sym)
+			continue;
+		t = kelf_rela_target(relasec, r, &off);
+		if (!t->sec)
+			continue;	/* undefined: external */
+		if (t->type == STT_SECTION) {
+			enum sec_kind k = SI(t->sec)->kind;
+
+			if (k == SK_STRINGS || k == SK_RODATA || k == SK_DATA ||
+			    k == SK_BSS || k == SK_TEXT) {
+				if (!SI(t->sec)->include)
+					cdo_debug(c, "including section %s (referenced by %s+0x%lx)",
+						  t->sec->name, sec->name, (unsigned long)r->offset);
+				SI(t->sec)->include = true;
+			}
+			continue;
+		}
+		if (include_symbol(c, t))
+			return -1;
+	}
+	return 0;
+}
+
+static bool needs_copy(const struct kelf_symbol *s)
+{
+	const struct sym_info *y = YI(s);
+
+	if (y->special_static || y->status == ST_NEW)
+		return true;
+	/* A changed read-only object: the new code gets its own copy. */
+	return y->status == ST_CHANGED && is_data_object(s) &&
+	       SI(s->sec)->kind == SK_RODATA;
+}
+
+static int include_symbol(struct cdo *c, struct kelf_symbol *s)
+{
+	struct sym_info *y = YI(s);
+
+	if (y->include || !(is_function(s) || is_data_object(s)))
+		return 0;
+	if (is_function(s) ? y->status == ST_SAME : !needs_copy(s))
+		return 0;
+	y->include = true;
+	cdo_debug(c, "including %s (%s)", s->name,
+		  y->status == ST_NEW ? "new" : y->status == ST_CHANGED ? "changed" : "copy");
+	return include_refs(c, s->sec, s->sym.st_value, s->sym.st_size);
+}
+
+static bool has_fentry(const struct kelf_symbol *f)
+{
+	struct kelf_section *rs = f->sec->rela;
+	size_t i;
+
+	if (!rs)
+		return false;
+	for (i = 0; i < rs->nr_relas; i++) {
+		const struct kelf_rela *r = &rs->relas[i];
+
+		if (r->offset >= f->sym.st_value && r->offset < f->sym.st_value + 16 &&
+		    r->sym && !strcmp(r->sym->name, "__fentry__"))
+			return true;
+	}
+	return false;
+}
+
+static void check_function(struct cdo *c, struct kelf_symbol *f)
+{
+	struct sym_info *y = YI(f);
+
+	if (SI(f->sec)->kind == SK_INIT) {
+		cdo_refuse(c, f, "%s is %s code (section %s): it runs only at boot or unload and is freed afterwards, so a livepatch cannot change it. Leave it unchanged, or patch the code that runs later",
+			   f->name, strstr(f->sec->name, "exit") ? "__exit" : "__init",
+			   f->sec->name);
+		return;
+	}
+	if (y->status == ST_CHANGED && !y->parent && !has_fentry(f))
+		cdo_refuse(c, f, "function %s changed but has no ftrace hook (it is notrace, or the compiler made it a non-traceable copy); livepatch can only redirect traceable functions. Patch its traceable callers instead",
+			   f->name);
+}
+
+static void check_data(struct cdo *c, struct kelf_symbol *d)
+{
+	struct sym_info *y = YI(d);
+	enum sec_kind k = SI(d->sec)->kind;
+
+	if (y->status != ST_CHANGED || y->special_static)
+		return;
+	if (k == SK_INIT)
+		return;
+	if (YI(d)->twin && YI(d)->twin->sym.st_size != d->sym.st_size) {
+		cdo_refuse(c, d, "the size of %s changed (%lu → %lu bytes): existing code and data in the running kernel use the old layout. Keep the object's size; add new fields with shadow variables (klp_shadow_*)",
+			   d->name, (unsigned long)YI(d)->twin->sym.st_size,
+			   (unsigned long)d->sym.st_size);
+		return;
+	}
+	if (k == SK_DATA || k == SK_BSS)
+		cdo_refuse(c, d, "the initial value of %s (section %s) changed: a livepatch cannot change data that already exists in the running kernel. Change it at runtime in a KPATCH_PRE_PATCH_CALLBACK, or keep new state in a shadow variable (klp_shadow_*)",
+			   d->name, d->sec->name);
+}
+
+static int include_callbacks(struct cdo *c)
+{
+	struct kelf_section *sec;
+
+	kelf_for_each_section(sec, c->patched) {
+		if (kelf_is_rela(sec) || !is_callback_section(sec) || !sec->size)
+			continue;
+		SI(sec)->include = true;
+		c->nr_callbacks += sec->size / 16;
+		if (include_refs(c, sec, 0, sec->size))
+			return -1;
+	}
+	return 0;
+}
+
+int include_changes(struct cdo *c)
+{
+	struct kelf_symbol *s;
+
+	kelf_for_each_symbol(s, c->patched) {
+		if (is_data_object(s))
+			check_data(c, s);
+		else if (is_function(s) && YI(s)->status == ST_CHANGED)
+			check_function(c, s);
+	}
+	kelf_for_each_symbol(s, c->patched) {
+		if (!is_function(s) || YI(s)->ignored)
+			continue;
+		if (YI(s)->status == ST_CHANGED && include_symbol(c, s))
+			return -1;
+	}
+	/* A parent's pieces go with it: .cold code jumps back into the parent. */
+	kelf_for_each_symbol(s, c->patched) {
+		struct kelf_symbol *p = YI(s)->parent;
+
+		if (p && YI(p)->include && !YI(s)->include) {
+			YI(s)->include = true;
+			if (include_refs(c, s->sec, s->sym.st_value, s->sym.st_size))
+				return -1;
+		}
+	}
+	if (include_callbacks(c))
+		return -1;
+	kelf_for_each_symbol(s, c->patched) {
+		if (!YI(s)->include)
+			continue;
+		if (is_function(s) && YI(s)->status == ST_CHANGED && !YI(s)->parent) {
+			c->nr_changed++;
+			report_function(c, "changed", s, YI(s)->reason);
+			cdo_log(c, "changed function: %s", s->name);
+		} else if (is_function(s) && YI(s)->status == ST_NEW) {
+			c->nr_new_funcs++;
+			report_function(c, "new", s, "new function");
+			cdo_log(c, "new function: %s", s->name);
+		} else if (is_data_object(s)) {
+			c->nr_new_data++;
+			report_function(c, "new-data", s,
+					YI(s)->special_static ? "per-use static (new copy)" : "new or changed read-only data");
+		}
+	}
+	return c->refusals ? -1 : 0;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What each section of a kernel object is, by name.  Every section of an
+ * input must match a row: an unknown section is an error, never silently
+ * dropped or kept.  Rows are matched in order; a name ending in '*' is a
+ * prefix.
+ */
+#include <string.h>
+#include "cdo.h"
+
+struct sec_rule {
+	const char *pattern;
+	enum sec_kind kind;
+};
+
+static const struct sec_rule rules[] = {
+	/* __init/__exit: discarded or freed after boot, never patched */
+	{ ".init.*", SK_INIT },
+	{ ".exit.*", SK_INIT },
+	{ ".meminit.*", SK_INIT },
+	{ ".head.text", SK_INIT },
+	{ ".initcall*", SK_DROP },
+	{ ".con_initcall.init", SK_DROP },
+	{ "__param", SK_DROP },
+	{ "__modver", SK_DROP },
+	{ ".x86_cpu_dev.init", SK_DROP },
+	{ ".apicdrivers", SK_DROP },
+	{ "__setup_str*", SK_DROP },
+
+	/* special tables, regenerated entry by entry (special.c) */
+	{ "__bug_table", SK_SPECIAL },
+	{ "__jump_table", SK_SPECIAL },
+	{ ".altinstructions", SK_SPECIAL },
+	{ ".altinstr_replacement", SK_SPECIAL },
+	{ ".altinstr_aux", SK_TEXT },
+	{ "__ex_table", SK_SPECIAL },
+	{ ".parainstructions", SK_SPECIAL },
+	{ ".smp_locks", SK_SPECIAL },
+	{ ".static_call_sites", SK_SPECIAL },
+	{ ".retpoline_sites", SK_SPECIAL },
+	{ ".return_sites", SK_SPECIAL },
+	{ ".call_sites", SK_SPECIAL },
+	{ ".ibt_endbr_seal", SK_SPECIAL },
+	{ "__mcount_loc", SK_SPECIAL },
+	{ ".orc_unwind", SK_SPECIAL },
+	{ ".orc_unwind_ip", SK_SPECIAL },
+	{ ".orc_header", SK_DROP },
+	{ ".printk_index", SK_SPECIAL },
+	{ "__tracepoints_ptrs", SK_SPECIAL },
+	{ "__tracepoints_strings", SK_RODATA },
+	{ "__tracepoints", SK_DATA },
+	{ "__tracepoint_str", SK_RODATA },
+	{ "__dyndbg", SK_DATA },
+	{ "__dyndbg_classes", SK_DATA },
+	{ "__patchable_function_entries", SK_DROP },
+	{ "_kprobe_blacklist", SK_SPECIAL },
+	{ "_error_injection_whitelist", SK_SPECIAL },
+	{ ".static_call.text", SK_TEXT },
+	{ ".static_call_tramp_key", SK_DROP },
+
+	/* the patch author's macros (kmod/patch/kpatch-macros.h) */
+	{ ".klpkit.callbacks.*", SK_DATA },
+	{ ".klpkit.ignore.*", SK_DROP },
+
+	/* exports, module metadata, events: never part of a patch */
+	{ "___ksymtab*", SK_DROP },
+	{ "__ksymtab*", SK_DROP },
+	{ "__kcrctab*", SK_DROP },
+	{ ".export_symbol", SK_DROP },
+	{ ".modinfo", SK_DROP },
+	{ ".gnu.linkonce.this_module", SK_DROP },
+	{ "_ftrace_events", SK_DROP },
+	{ "_ftrace_eval_map", SK_DROP },
+	{ "__syscalls_metadata", SK_DROP },
+	{ "__bpf_raw_tp_map", SK_DROP },
+	{ ".BTF*", SK_DROP },
+	{ "__kprobes_*", SK_DROP },
+
+	/* code */
+	{ ".text", SK_TEXT },
+	{ ".text.*", SK_TEXT },
+	{ ".sched.text", SK_TEXT },
+	{ ".cpuidle.text", SK_TEXT },
+	{ ".noinstr.text", SK_TEXT },
+	{ ".entry.text", SK_TEXT },
+	{ ".kprobes.text", SK_TEXT },
+	{ ".spinlock.text", SK_TEXT },
+	{ ".irqentry.text", SK_TEXT },
+	{ ".softirqentry.text", SK_TEXT },
+	{ ".ref.text", SK_TEXT },
+	{ ".fixup", SK_TEXT },
+
+	/* data */
+	{ ".rodata.str*", SK_STRINGS },
+	{ ".rodata.cst*", SK_RODATA },
+	{ ".rodata", SK_RODATA },
+	{ ".rodata.*", SK_RODATA },
+	{ ".rodata..*", SK_RODATA },
+	{ ".data.rel.ro", SK_RODATA },
+	{ ".data.rel.ro.*", SK_RODATA },
+	{ ".bss", SK_BSS },
+	{ ".bss.*", SK_BSS },
+	{ ".bss..*", SK_BSS },
+	{ ".data", SK_DATA },
+	{ ".data.*", SK_DATA },
+	{ ".data..*", SK_DATA },
+	{ ".ref.data", SK_DATA },
+	{ ".tbss*", SK_BSS },
+	{ ".tdata*", SK_DATA },
+
+	/* not loaded */
+	{ ".comment", SK_DROP },
+	{ ".note.*", SK_DROP },
+	{ ".debug_*", SK_DROP },
+	{ ".discard.*", SK_DROP },
+	{ ".llvm_addrsig", SK_DROP },
+	{ ".eh_frame", SK_DROP },
+	{ ".gnu.build.attributes*", SK_DROP },
+	{ ".GCC.command.line", SK_DROP },
+};
+
+static bool match(const char *pattern, const char *name)
+{
+	size_t n = strlen(pattern);
+
+	if (n && pattern[n - 1] == '*')
+		return !strncmp(pattern, name, n - 1);
+	return !strcmp(pattern, name);
+}
+
+enum sec_kind section_kind(const struct kelf_section *sec)
+{
+	const struct kelf_section *s = kelf_is_rela(sec) && sec->base ? sec->base : sec;
+	size_t i;
+
+	switch (sec->sh.sh_type) {
+	case SHT_SYMTAB:
+	case SHT_STRTAB:
+	case SHT_GROUP:
+	case SHT_SYMTAB_SHNDX:
+		return SK_SYMTAB;
+	}
+	if (s->sh.sh_flags & SHF_MERGE && s->sh.sh_flags & SHF_STRINGS &&
+	    !strncmp(s->name, ".rodata", 7))
+		return SK_STRINGS;
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (match(rules[i].pattern, s->name))
+			return rules[i].kind;
+	return SK_UNKNOWN;
+}
+
+const char *sec_kind_name(enum sec_kind k)
+{
+	static const char *const names[] = {
+		[SK_UNKNOWN] = "unknown", [SK_TEXT] = "text", [SK_DATA] = "data",
+		[SK_RODATA] = "rodata", [SK_STRINGS] = "strings", [SK_BSS] = "bss",
+		[SK_SPECIAL] = "special", [SK_INIT] = "init", [SK_DROP] = "dropped",
+		[SK_SYMTAB] = "symtab",
+	};
+
+	return names[k];
+}
