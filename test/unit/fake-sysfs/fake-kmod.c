@@ -7,6 +7,9 @@
  *           also kernel/livepatch/<name>/{enabled=1,transition=1,signal,
  *           force,vmlinux/patched,vmlinux/<func>,1/}; refcnt 1
  *   delete: EAGAIN while refcnt != 0, else removes module/<name>
+ *   write to kernel/livepatch/<name>/enabled: starts a transition at once
+ *           (transition=1, $FAKE_ROOT/state/<name> = new value), as the
+ *           kernel does before the write returns
  * Every call is logged to $FAKE_ROOT/kmod.log. $FAKE_ROOT/insert-errno,
  * when present, makes insertion fail with that errno.
  * fake-kernel (beside this file) plays the transitions.
@@ -19,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -193,6 +198,70 @@ int delete_module(const char *name, unsigned int flags)
 	snprintf(path, sizeof(path), "%s/taint", dir);
 	unlink(path);
 	return rmdir(dir);
+}
+
+/* NAME if FD is $FAKE_ROOT/sys/kernel/livepatch/NAME/enabled */
+static bool enabled_file(int fd, char *name, size_t size)
+{
+	char link[64], path[4096];
+	size_t rlen = strlen(root());
+	const char *p, *end;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	if (strncmp(path, root(), rlen) ||
+	    strncmp(path + rlen, "/sys/kernel/livepatch/", 22))
+		return false;
+	p = path + rlen + 22;
+	end = strchr(p, '/');
+	if (!end || strcmp(end, "/enabled"))
+		return false;
+	snprintf(name, size, "%.*s", (int)(end - p), p);
+	return true;
+}
+
+/* The kernel starts the transition before the write returns. */
+static void start_transition(const char *name, char val)
+{
+	char dir[4096], v[3] = { val, '\n', '\0' };
+
+	snprintf(dir, sizeof(dir), "%s/sys/kernel/livepatch/%s", root(), name);
+	put(dir, "transition", "1\n");
+	snprintf(dir, sizeof(dir), "%s/state", root());
+	mkdirs(dir);
+	put(dir, name, v);
+}
+
+/*
+ * A write to a patch's "enabled" starts a transition synchronously, under
+ * $FAKE_ROOT/lock, which fake-kernel also holds while it updates a patch.
+ */
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	char name[256], lock[4096];
+	ssize_t ret;
+	int lfd = -1;
+
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t))dlsym(RTLD_NEXT,
+								     "write");
+	if (len == 0 || !enabled_file(fd, name, sizeof(name)))
+		return real(fd, buf, len);
+	snprintf(lock, sizeof(lock), "%s/lock", root());
+	lfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lfd >= 0)
+		flock(lfd, LOCK_EX);
+	ret = real(fd, buf, len);
+	if (ret > 0)
+		start_transition(name, ((const char *)buf)[0]);
+	if (lfd >= 0)
+		close(lfd);
+	return ret;
 }
 
 long syscall(long nr, ...)

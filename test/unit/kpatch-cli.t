@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# Unit tests of the kpatch runtime tool, on the host: help and man page in
+# step, install/uninstall/list against a temporary install root, refusals
+# of hand-made .ko files, and load/unload/signal/list against a fake
+# sysfs/procfs tree (test/unit/fake-sysfs: an LD_PRELOAD shim fakes module
+# insertion and removal, fake-kernel plays the livepatch transitions).
+# The checks are single-quoted strings given to eval, expanded when run:
+# shellcheck disable=SC2016,SC2034
+set -u
+
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+FAKEDIR=$TOP/test/unit/fake-sysfs
+KPATCH=${KPATCH:-$TOP/kpatch/kpatch}
+MAN=$TOP/man/kpatch.1
+REL=6.1.0-99-amd64
+T=$(mktemp -d /tmp/kpatch-cli.XXXXXX)
+FAKE_PID=
+
+cleanup() {
+	[ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+n=0
+fails=0
+ok() { # ok DESC COMMAND...
+	local desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		fails=$((fails + 1))
+	fi
+}
+
+diag() { sed 's/^/# /' "$@" >&2; }
+
+# run ARGS...: kpatch with stdout in $T/out, stderr in $T/err, status in $rc
+rc=0
+run() {
+	"$KPATCH" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	return 0
+}
+status_is() { [ "$rc" = "$1" ] || { echo "# exit status $rc, expected $1" >&2; diag "$T/err"; return 1; }; }
+out_has() { grep -q -e "$1" "$T/out" || { echo "# stdout lacks '$1'" >&2; diag "$T/out"; return 1; }; }
+err_has() { grep -q -e "$1" "$T/err" || { echo "# stderr lacks '$1'" >&2; diag "$T/err"; return 1; }; }
+err_empty() { [ ! -s "$T/err" ] || { diag "$T/err"; return 1; }; }
+
+# ---------------------------------------------------------------- fixtures
+if [ ! -x "$KPATCH" ]; then
+	make --no-print-directory -C "$TOP/kpatch" >&2 || { echo "1..0 # SKIP cannot build kpatch"; exit 0; }
+fi
+
+# make_ko FILE MODINFO...: an object with a hand-written .modinfo section
+make_ko() {
+	local file=$1
+	shift
+	printf '%s\0' "$@" >"$T/modinfo"
+	objcopy --add-section .modinfo="$T/modinfo" \
+		--set-section-flags .modinfo=alloc,readonly "$T/obj.o" "$file"
+}
+echo 'int klpkit_test_object;' >"$T/obj.c"
+gcc -c -o "$T/obj.o" "$T/obj.c"
+VM="$REL SMP preempt mod_unload modversions "
+make_ko "$T/lp.ko" name=livepatch_test "vermagic=$VM" livepatch=Y license=GPL \
+	"klpkit_funcs=vmlinux:cmdline_proc_show ext4:ext4_file_open"
+make_ko "$T/livepatch-two.ko" name=livepatch_two "vermagic=$VM" livepatch=Y license=GPL
+make_ko "$T/plain.ko" name=plain_module "vermagic=$VM" license=GPL
+make_ko "$T/other.ko" name=livepatch_other \
+	"vermagic=6.1.0-1-amd64 SMP preempt mod_unload modversions " livepatch=Y
+cp "$T/obj.o" "$T/nomodinfo.ko"
+
+gcc -O2 -Wall -Wno-format-truncation -shared -fPIC -o "$T/fake-kmod.so" \
+	"$FAKEDIR/fake-kmod.c" -ldl
+
+F=$T/fake
+mkdir -p "$F/sys/kernel/livepatch" "$F/sys/module" "$F/proc"
+echo "console=ttyS0 quiet" >"$F/proc/cmdline"
+export KPATCH_SYSFS=$F/sys KPATCH_PROCFS=$F/proc KPATCH_RELEASE=$REL
+export KPATCH_INSTALL_DIR=$T/root/var/lib/klpkit
+export FAKE_ROOT=$F LD_PRELOAD=$T/fake-kmod.so
+# a sanitized kpatch must accept the shim in front of its runtime
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+
+COMMANDS="load unload list info install uninstall signal version"
+echo "1..75"
+
+# ------------------------------------------------------- help and man page
+for c in $COMMANDS; do
+	run "$c" --help
+	ok "$c --help: usage on stdout, status 0" \
+		eval 'status_is 0 && out_has "^Usage: kpatch $c" && err_empty'
+done
+run --help
+ok "--help lists every command" eval 'status_is 0 && [ "$(sed -n "/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p" "$T/out" | xargs)" = "$COMMANDS" ]'
+
+# help_opts CMD: option names in `kpatch CMD --help` (or global --help)
+help_opts() {
+	"$KPATCH" "$@" --help | sed -n '/^Options:/,/^$/p' | grep -E '^  -' |
+		sed -E 's/^  (-[^ ]+( --?[^ ]+)?).*/\1/' |
+		grep -oE -- '--?[a-zA-Z][a-zA-Z-]*' | sort | xargs
+}
+# man_opts SECTION: option names in the .TP tags of a .SS command section
+# of kpatch.1, or of ".SH OPTIONS" for SECTION "global"
+man_opts() {
+	awk -v want="$1" '
+		/^\.SH/ { sec = ($2 == "OPTIONS") ? "global" : ""; next }
+		/^\.SS/ { s = $2; gsub(/"/, "", s); sec = s; next }
+		/^\.TP/ { tag = 1; next }
+		tag { tag = 0; if (sec == want) print }' "$MAN" |
+		sed 's/\\-/-/g; s/\\f[BIRP]//g' |
+		grep -oE -- '(^|[ "])--?[a-zA-Z][a-zA-Z-]*' | tr -d ' "' | sort | xargs
+}
+for c in $COMMANDS; do
+	h=$(help_opts "$c")
+	m=$(man_opts "$c")
+	ok "kpatch.1 options of $c equal --help's ($h)" [ -n "$h" -a "$h" = "$m" ]
+done
+h=$(help_opts)
+m=$(man_opts global)
+ok "kpatch.1 global options equal --help's ($h)" [ -n "$h" -a "$h" = "$m" ]
+m=$(grep '^\.SS' "$MAN" | awk '{ gsub(/"/, "", $2); print $2 }' | xargs)
+ok "kpatch.1 documents every command" [ "$m" = "$COMMANDS" ]
+ok "kpatch.1 documents exit statuses 0-5" \
+	eval '[ "$(sed -n "/^\.SH \"EXIT STATUS\"/,/^\.SH/p" "$MAN" | grep -A1 "^\.TP" | grep -c "^\.B [0-5]$")" = 6 ]'
+
+run version
+ok "version prints the project version" \
+	eval 'status_is 0 && [ "$(cat "$T/out")" = "$(sed -n "s/^VERSION *:= *//p" "$TOP/mk/common.mk")" ]'
+run -v
+ok "-v is version" eval 'status_is 0 && [ -s "$T/out" ]'
+
+# ------------------------------------------------------------ usage errors
+run
+ok "no command: status 2" status_is 2
+run frobnicate
+ok "unknown command: status 2" eval 'status_is 2 && err_has "unknown command"'
+run load --bogus x
+ok "unknown option: status 2, hint on stderr" eval 'status_is 2 && err_has "kpatch load --help"'
+run load
+ok "load without MODULE: status 2" status_is 2
+run load -t abc "$T/lp.ko"
+ok "load with a bad timeout: status 2" status_is 2
+run unload --all extra
+ok "unload --all NAME: status 2" status_is 2
+run install
+ok "install without MODULE: status 2" status_is 2
+
+# ------------------------------------------------------------------- info
+run info "$T/lp.ko"
+ok "info shows modinfo fields" eval 'status_is 0 && out_has "^Patch information for livepatch_test:" && out_has "^vermagic: *$REL SMP" && out_has "^livepatch: *Y"'
+ok "info shows the klpkit_funcs functions" eval 'out_has "^  vmlinux:cmdline_proc_show$" && out_has "^  ext4:ext4_file_open$" && out_has "^loaded: *no"'
+run info "$T/livepatch-two.ko"
+ok "info without klpkit_funcs says so" eval 'status_is 0 && out_has "not recorded"'
+run info "$T/nomodinfo.ko"
+ok "info of an object without modinfo: status 3" eval 'status_is 3 && err_has "not a kernel module"'
+run info "$T/missing.ko"
+ok "info of a missing file: status 1" status_is 1
+
+# ---------------------------------------------------- install / uninstall
+IDIR=$KPATCH_INSTALL_DIR
+run install "$T/lp.ko"
+ok "install copies to INSTALL_DIR/KREL/" eval 'status_is 0 && cmp -s "$T/lp.ko" "$IDIR/$REL/lp.ko"'
+ok "installed file is mode 644" [ "$(stat -c %a "$IDIR/$REL/lp.ko")" = 644 ]
+run install "$T/lp.ko"
+ok "install twice: status 1, already installed" eval 'status_is 1 && err_has "already installed"'
+run install -k 6.1.0-5-amd64 "$T/livepatch-two.ko"
+ok "install -k with another vermagic: status 3" eval 'status_is 3 && err_has "built for kernel $REL"'
+run install "$T/plain.ko"
+ok "install of a non-livepatch module: status 3" eval 'status_is 3 && err_has "livepatch=Y"'
+run install --kernel-version="$REL" "$T/livepatch-two.ko"
+ok "install --kernel-version=KREL" eval 'status_is 0 && [ -f "$IDIR/$REL/livepatch-two.ko" ]'
+run install "$T/other.ko"
+ok "install of another release goes to its own directory" eval 'status_is 0 && [ -f "$IDIR/6.1.0-1-amd64/other.ko" ]'
+run list
+ok "list shows installed modules per release, then file name" eval 'status_is 0 && [ "$(sed -n "/^Installed patch modules:/,\$p" "$T/out")" = "Installed patch modules:
+livepatch_other (6.1.0-1-amd64)
+livepatch_two ($REL)
+livepatch_test ($REL)" ]'
+run info livepatch_test
+ok "info finds an installed module by module name" eval 'status_is 0 && out_has "^filename: *$IDIR/$REL/lp.ko"'
+run uninstall livepatch-two
+ok "uninstall by name with '-'" eval 'status_is 0 && [ ! -e "$IDIR/$REL/livepatch-two.ko" ]'
+run uninstall livepatch_two
+ok "uninstall of a missing module: status 1" eval 'status_is 1 && err_has "not installed"'
+run uninstall -k 6.1.0-1-amd64 other.ko
+ok "uninstall -k removes the emptied release directory" eval 'status_is 0 && [ ! -e "$IDIR/6.1.0-1-amd64" ]'
+
+# --------------------------------------------- load refusals (no kernel)
+: >"$F/kmod.log"
+run load "$T/plain.ko"
+ok "load of a non-livepatch module: status 3, reason" eval 'status_is 3 && err_has "not a livepatch module (no livepatch=Y"'
+run load "$T/other.ko"
+ok "load of a module for another kernel: status 3, vermagic" eval 'status_is 3 && err_has "built for kernel 6.1.0-1-amd64, not $REL"'
+run load "$T/nomodinfo.ko"
+ok "load of a non-module: status 3" status_is 3
+ok "refused modules never reached the module loader" [ ! -s "$F/kmod.log" ]
+mv "$F/sys/kernel/livepatch" "$F/sys/kernel/lp.off"
+run load "$T/lp.ko"
+ok "load on a kernel without livepatch: status 3" eval 'status_is 3 && err_has "no livepatch support" && [ ! -s "$F/kmod.log" ]'
+mv "$F/sys/kernel/lp.off" "$F/sys/kernel/livepatch"
+
+# --------------------------------------------- fake kernel: load, unload
+"$FAKEDIR/fake-kernel" "$F" &
+FAKE_PID=$!
+PD=$F/sys/kernel/livepatch/livepatch_test
+
+run load "$T/lp.ko"
+ok "load: status 0, patch enabled" eval 'status_is 0 && [ "$(cat "$PD/enabled")" = 1 ] && [ "$(cat "$PD/transition")" = 0 ]'
+ok "load inserted the module once" [ "$(grep -c '^insert livepatch_test$' "$F/kmod.log")" = 1 ]
+run list
+ok "list shows the loaded patch, its object and functions" eval 'status_is 0 && [ "$(sed -n "1,3p" "$T/out")" = "Loaded patch modules:
+livepatch_test [enabled]
+  vmlinux [patched] cmdline_proc_show,1" ]'
+run info "$T/lp.ko"
+ok "info shows the loaded state" eval 'status_is 0 && out_has "^loaded: *enabled"'
+run load livepatch_test
+ok "load of a loaded patch: status 0, no second insert" eval 'status_is 0 && err_has "already loaded" && [ "$(grep -c "^insert" "$F/kmod.log")" = 1 ]'
+run signal
+ok "signal with no transition: status 0" eval 'status_is 0 && err_has "no livepatch in transition"'
+run unload livepatch-test
+ok "unload: status 0, patch and module gone" eval 'status_is 0 && [ ! -e "$PD" ] && [ ! -e "$F/sys/module/livepatch_test" ]'
+ok "unload removed the module" grep -q '^delete livepatch_test$' "$F/kmod.log"
+run unload livepatch_test
+ok "unload of a patch not loaded: status 1" eval 'status_is 1 && err_has "no such livepatch loaded"'
+
+echo 1 >"$F/insert-errno"
+run load "$T/lp.ko"
+ok "kernel refusing the insertion: status 1" eval 'status_is 1 && err_has "kernel refused module"'
+rm -f "$F/insert-errno"
+
+# ------------------------------------------------ stalled transitions
+echo enable >"$F/stall-livepatch_test"
+: >"$F/kmod.log"
+run load -t 1 -s 1 "$T/lp.ko"
+ok "stalled load: status 4" status_is 4
+ok "stalled load reports the blocking task and its stack" eval 'err_has "task 4242 (pid 4242) fake_busy: patch_state 0, target 1" && err_has "fake_busy_func+0x1d"'
+ok "stalled load signalled the blocking tasks" err_has "signalled blocking tasks"
+ok "stalled load reversed and removed the module" eval 'err_has "reversing the transition" && [ ! -e "$PD" ] && [ ! -e "$F/sys/module/livepatch_test" ] && grep -q "^delete livepatch_test" "$F/kmod.log"'
+
+"$KPATCH" load -t 5 -s 5 "$T/lp.ko" >"$T/bg.out" 2>"$T/bg.err" &
+bg=$!
+for _ in $(seq 50); do [ -e "$F/proc/4242" ] && break; sleep 0.1; done
+run list
+ok "list during a transition shows enabling... and the blocker" eval 'status_is 0 && out_has "^livepatch_test \[enabling...\]" && out_has "^  blocking tasks:" && out_has "fake_busy: patch_state 0, target 1"'
+run signal
+ok "signal writes 1 to the signal attribute" eval 'status_is 0 && [ "$(cat "$PD/signal")" = 1 ]'
+rm -f "$F/stall-livepatch_test"
+wait "$bg"
+bgrc=$?
+ok "load finishes once the blocker switched" eval '[ "$bgrc" = 0 ] && [ "$(cat "$PD/enabled")" = 1 ]'
+
+echo disable >"$F/stall-livepatch_test"
+run unload -t 1 -s 1 livepatch_test
+ok "stalled unload: status 4, patch re-enabled and kept" eval 'status_is 4 && err_has "target 0" && [ "$(cat "$PD/enabled")" = 1 ] && [ "$(cat "$PD/transition")" = 0 ]'
+echo both >"$F/stall-livepatch_test"
+run unload -t 1 -s 1 livepatch_test
+ok "unload whose reversal stalls too: status 5" eval 'status_is 5 && err_has "reversed transition did not finish"'
+rm -f "$F/stall-livepatch_test"
+run unload --all
+ok "unload --all clears everything" eval 'status_is 0 && [ -z "$(ls "$F/sys/kernel/livepatch")" ] && [ ! -e "$F/sys/module/livepatch_test" ]'
+
+# ------------------------------------------------------------ load --all
+"$KPATCH" install "$T/livepatch-two.ko" 2>/dev/null
+echo "console=ttyS0 klpkit.skip" >"$F/proc/cmdline"
+: >"$F/kmod.log"
+run load --all
+ok "load --all honours klpkit.skip" eval 'status_is 0 && err_has "klpkit.skip" && [ ! -s "$F/kmod.log" ]'
+echo "console=ttyS0" >"$F/proc/cmdline"
+run load --all
+ok "load --all loads every installed module" eval 'status_is 0 && [ -d "$PD" ] && [ -d "$F/sys/kernel/livepatch/livepatch_two" ]'
+run unload --all
+ok "unload --all unloads both" eval 'status_is 0 && [ -z "$(ls "$F/sys/kernel/livepatch")" ]'
+KPATCH_RELEASE=6.1.0-7-amd64 run load --all
+ok "load --all with nothing installed: status 0" eval 'status_is 0 && err_has "no modules installed"'
+
+touch "$F/stop"
+wait "$FAKE_PID"
+FAKE_PID=
+
+[ -n "${KEEP:-}" ] && { trap - EXIT; echo "# kept $T" >&2; }
+[ "$fails" = 0 ]
