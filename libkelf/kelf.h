@@ -169,6 +169,17 @@ struct kelf_section *kelf_add_section(struct kelf *k, const char *name,
 				      size_t size);
 struct kelf_section *kelf_add_rela_section(struct kelf *k,
 					   struct kelf_section *base);
+/*
+ * A further relocation section named @name for @base, such as a livepatch
+ * ".klp.rela.OBJ.SEC" section; its flags are SHF_INFO_LINK | @flags.
+ * @base->rela is left alone: it stays the ordinary ".rela" section (the
+ * reader never makes a SHF_RELA_LIVEPATCH section the ->rela of its base),
+ * so one base may have several relocation sections.
+ */
+struct kelf_section *kelf_add_rela_section_named(struct kelf *k,
+						 struct kelf_section *base,
+						 const char *name,
+						 uint64_t flags);
 int kelf_set_data(struct kelf_section *sec, const void *data, size_t size);
 struct kelf_symbol *kelf_add_symbol(struct kelf *k, const char *name,
 				    unsigned char bind, unsigned char type,

@@ -265,6 +265,26 @@ struct kelf_section *kelf_add_rela_section(struct kelf *k,
 	return sec;
 }
 
+struct kelf_section *kelf_add_rela_section_named(struct kelf *k,
+						 struct kelf_section *base,
+						 const char *name,
+						 uint64_t flags)
+{
+	GElf_Shdr sh = {
+		.sh_type = SHT_RELA,
+		.sh_flags = SHF_INFO_LINK | flags,
+		.sh_entsize = sizeof(Elf64_Rela),
+		.sh_addralign = 8,
+	};
+	struct kelf_section *sec = kelf_section_alloc(k, name, &sh);
+
+	if (!sec)
+		return NULL;
+	sec->index = 0;
+	sec->base = base;
+	return sec;
+}
+
 int kelf_set_data(struct kelf_section *sec, const void *data, size_t size)
 {
 	unsigned char *copy = NULL;
@@ -355,6 +375,14 @@ void kelf_remove_section(struct kelf_section *sec)
 
 	if (sec->rela)
 		sec->rela->base = NULL;
+	if (!kelf_is_rela(sec)) {
+		struct kelf_section *other;
+
+		/* Extra relocation sections (kelf_add_rela_section_named). */
+		kelf_for_each_section(other, k)
+			if (other->base == sec)
+				other->base = NULL;
+	}
 	if (sec->base && sec->base->rela == sec)
 		sec->base->rela = NULL;
 	if (sec->group)

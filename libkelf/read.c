@@ -333,7 +333,8 @@ static int read_relas_of(struct reader *rd, struct kelf_section *sec)
 		return -1;
 	}
 	sec->base = k->sec_by_index[sec->sh.sh_info];
-	sec->base->rela = sec;
+	if (!(sec->sh.sh_flags & SHF_RELA_LIVEPATCH))
+		sec->base->rela = sec;
 	n = sec->size / sizeof(Elf64_Rela);
 	if (kelf_relas_reserve(sec, n))
 		return -1;
