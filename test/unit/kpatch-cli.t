@@ -87,7 +87,7 @@ export FAKE_ROOT=$F LD_PRELOAD=$T/fake-kmod.so
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 COMMANDS="load unload list info install uninstall signal version"
-echo "1..75"
+echo "1..82"
 
 # ------------------------------------------------------- help and man page
 for c in $COMMANDS; do
@@ -281,6 +281,46 @@ ok "load --all with nothing installed: status 0" eval 'status_is 0 && err_has "n
 touch "$F/stop"
 wait "$FAKE_PID"
 FAKE_PID=
+
+# ------------------------------------------------ systemd unit, completion
+unset LD_PRELOAD
+if ! command -v systemd-analyze >/dev/null && [ "$(id -u)" = 0 ] &&
+	command -v apt-get >/dev/null; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null 2>&1
+fi
+mkdir -p "$T/man/man1"
+cp "$MAN" "$T/man/man1/"
+sed "s|@SBINDIR@|$TOP/kpatch|g" "$TOP/contrib/kpatch.service" >"$T/kpatch.service"
+if command -v systemd-analyze >/dev/null; then
+	ok "kpatch.service passes systemd-analyze verify" \
+		eval 'MANPATH=$T/man systemd-analyze verify "$T/kpatch.service" >&2'
+	ok "kpatch.service skip condition parses" \
+		eval 'systemd-analyze condition "$(grep "^ConditionKernelCommandLine=" "$T/kpatch.service")" >/dev/null 2>&1'
+else
+	echo "ok $((n += 1)) # SKIP systemd-analyze not available"
+	echo "ok $((n += 1)) # SKIP systemd-analyze not available"
+fi
+ok "kpatch.service runs load --all and honours klpkit.skip" \
+	eval 'grep -qx "ExecStart=@SBINDIR@/kpatch load --all" "$TOP/contrib/kpatch.service" && grep -qx "ConditionKernelCommandLine=!klpkit.skip" "$TOP/contrib/kpatch.service"'
+
+ok "bash completion passes shellcheck" shellcheck -s bash "$TOP/contrib/kpatch.bash-completion"
+# complete WORDS...: COMPREPLY of the completion for the command line WORDS
+# (the last word is the one completed), with bash-completion's helpers stubbed
+complete_words() {
+	bash -c '
+		_init_completion() { words=("${COMP_WORDS[@]}"); cword=$COMP_CWORD
+			cur=${words[cword]}; prev=${words[cword-1]}; }
+		_filedir() { :; }
+		compopt() { :; }
+		. "$1"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		_kpatch; printf "%s\n" "${COMPREPLY[@]}" | sort | xargs' _ \
+		"$TOP/contrib/kpatch.bash-completion" "$@"
+}
+ok "completion of commands" eval '[ "$(complete_words kpatch un)" = "uninstall unload" ]'
+ok "completion of load options" eval '[ "$(complete_words kpatch load --st)" = "--stall-timeout=" ]'
+ok "completion of installed modules for uninstall" \
+	eval '[ "$(complete_words kpatch uninstall -k "$REL" l)" = "livepatch-two.ko lp.ko" ]'
 
 [ -n "${KEEP:-}" ] && { trap - EXIT; echo "# kept $T" >&2; }
 [ "$fails" = 0 ]
