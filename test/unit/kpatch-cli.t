@@ -244,7 +244,7 @@ ok "stalled load reversed and removed the module" eval 'err_has "reversing the t
 
 "$KPATCH" load -t 5 -s 5 "$T/lp.ko" >"$T/bg.out" 2>"$T/bg.err" &
 bg=$!
-for _ in $(seq 50); do [ -e "$F/proc/4242" ] && break; sleep 0.1; done
+for _ in $(seq 50); do [ -s "$F/proc/4242/task/4242/stack" ] && break; sleep 0.1; done
 run list
 ok "list during a transition shows enabling... and the blocker" eval 'status_is 0 && out_has "^livepatch_test \[enabling...\]" && out_has "^  blocking tasks:" && out_has "fake_busy: patch_state 0, target 1"'
 run signal
