@@ -68,7 +68,8 @@ install: all
 	install -m 755 kpatch/kpatch $(DESTDIR)$(SBINDIR)/kpatch
 	install -m 755 create-diff-object/create-diff-object klp-convert/klp-convert \
 		$(DESTDIR)$(LIBEXECDIR)/
-	for f in kpatch-build/libexec/*; do install -m 755 $$f $(DESTDIR)$(LIBEXECDIR)/; done
+	install -m 755 kpatch-build/kernel-cache $(DESTDIR)$(LIBEXECDIR)/
+	install -m 644 kpatch-build/objmap.mk $(DESTDIR)$(LIBEXECDIR)/
 	cp -r kmod/patch/. $(DESTDIR)$(DATADIR)/patch/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	sed 's|@SBINDIR@|$(SBINDIR)|g' contrib/kpatch.service > $(DESTDIR)$(UNITDIR)/kpatch.service

@@ -39,6 +39,7 @@ struct sec_info {
 	bool include;		/* whole section copied (strings, anonymous data) */
 	struct kelf_section *out;	/* the copy in the output object */
 	bool relocs_done;
+	bool ignored;		/* KPATCH_IGNORE_SECTION */
 };
 
 struct sym_info {

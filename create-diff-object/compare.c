@@ -218,7 +218,7 @@ static void compare_element(struct cdo *c, struct kelf_symbol *p)
 		YI(p)->status = ST_NEW;
 		return;
 	}
-	why = element_diff(o, p);
+	why = YI(p)->ignored || SI(p->sec)->ignored ? NULL : element_diff(o, p);
 	YI(p)->status = YI(o)->status = why ? ST_CHANGED : ST_SAME;
 	YI(p)->reason = why;
 	if (why)

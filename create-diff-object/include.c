@@ -158,6 +158,8 @@ int include_changes(struct cdo *c)
 		else if (is_function(s) && YI(s)->status == ST_CHANGED)
 			check_function(c, s);
 	}
+	if (c->refusals)
+		return -1;
 	kelf_for_each_symbol(s, c->patched) {
 		if (!is_function(s) || YI(s)->ignored)
 			continue;

@@ -168,8 +168,9 @@ static struct kelf_symbol *external(struct cdo *c, struct kelf_symbol *t)
 	if (asprintf(&name, KLPKIT_SYM_PREFIX "%s.%s,%ld", c->parent, t->name, pos) < 0)
 		return NULL;
 	e = kelf_find_symbol(c->out, name);
+	/* weak: modpost neither warns nor versions it (klpkit-meta.h) */
 	if (!e)
-		e = kelf_add_symbol(c->out, name, STB_GLOBAL, t->type, NULL, 0, 0);
+		e = kelf_add_symbol(c->out, name, STB_WEAK, t->type, NULL, 0, 0);
 	free(name);
 	return e;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cdo.h"
+#include "klpkit-meta.h"
 
 bool is_function(const struct kelf_symbol *s)
 {
@@ -152,9 +153,49 @@ static int prepare_symbols(struct cdo *c, struct kelf *k)
 	return 0;
 }
 
+/*
+ * KPATCH_IGNORE_FUNCTION / KPATCH_IGNORE_SECTION: pointer arrays in
+ * .klpkit.ignore.functions / .klpkit.ignore.sections (klpkit-meta.h).
+ */
+static int apply_ignores(struct cdo *c, struct kelf *k)
+{
+	struct kelf_section *fs = kelf_find_section(k, KLPKIT_IGNORE_FUNCTIONS);
+	struct kelf_section *ss = kelf_find_section(k, KLPKIT_IGNORE_SECTIONS);
+	size_t i;
+
+	for (i = 0; fs && fs->rela && i < fs->rela->nr_relas; i++) {
+		int64_t off;
+		struct kelf_symbol *f = kelf_rela_target(fs->rela, &fs->rela->relas[i], &off);
+
+		if (!f || !is_function(f)) {
+			kelf_error(k, "%s entry %zu does not point to a function",
+				   fs->name, i);
+			return -1;
+		}
+		YI(f)->ignored = true;
+		report_function(c, "ignored", f, "KPATCH_IGNORE_FUNCTION");
+	}
+	for (i = 0; ss && ss->rela && i < ss->rela->nr_relas; i++) {
+		const struct kelf_rela *r = &ss->rela->relas[i];
+		struct kelf_section *str = r->sym ? r->sym->sec : NULL;
+		int64_t off = r->sym ? (int64_t)r->sym->sym.st_value + r->addend : -1;
+		struct kelf_section *target;
+
+		if (!str || !str->data || off < 0 || (uint64_t)off >= str->size ||
+		    !memchr(str->data + off, 0, str->size - off)) {
+			kelf_error(k, "%s entry %zu does not point to a string", ss->name, i);
+			return -1;
+		}
+		target = kelf_find_section(k, (const char *)str->data + off);
+		if (target)
+			SI(target)->ignored = true;
+	}
+	return 0;
+}
+
 int prepare_object(struct cdo *c, struct kelf *k)
 {
 	if (prepare_sections(c, k) || prepare_symbols(c, k))
 		return -1;
-	return 0;
+	return k == c->patched ? apply_ignores(c, k) : 0;
 }

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# create-diff-object on small C fixtures (test/unit/cdo-cases/*.c) compiled
+# twice by kbuild against the prepared Debian tree (so with the kernel's own
+# flags, objtool and all), without and with -DPATCHED.  Each fixture states
+# what it expects in "// expect:" lines:
+#   exit N              the exit status
+#   changed F / new F   the exact set of changed / new functions reported
+#   klpsym NAME         the output has this undefined .klp.sym symbol
+#   message TEXT        stderr contains TEXT
+set -u
+TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
+. "$TOPDIR/test/lib/tap.sh"
+. "$TOPDIR/test/lib/kernel.sh"
+CDO=$TOPDIR/create-diff-object/create-diff-object
+CASES=$TOPDIR/test/unit/cdo-cases
+
+krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release"
+tree=$(kernel_tree "$krel") || skip_all "cannot prepare the kernel tree for $krel"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mapfile -t cases < <(cd "$CASES" && ls ./*.c | sed 's|^\./||; s|\.c$||')
+# Both builds in one directory, as kpatch-build does: __FILE__ must not differ.
+mkdir -p "$work/src" "$work/orig" "$work/patched"
+cp "$CASES"/*.c "$work/src/"
+printf 'obj-m += %s.o\n' "${cases[@]}" >"$work/src/Kbuild"
+
+# expectations: one test per expect line, plus the exact function sets
+n=1
+for c in "${cases[@]}"; do
+	n=$((n + $(grep -c '^// expect: \(exit\|klpsym\|message\)' "$CASES/$c.c") + 1))
+done
+plan "$n"
+
+build() {	# build VARIANT EXTRA-KCFLAGS
+	local c
+	# shellcheck disable=SC2046
+	make -s -C "$tree" M="$work/src" KCFLAGS="-ffunction-sections -fdata-sections $2" \
+		$(printf '%s.o ' "${cases[@]}") </dev/null >>"$work/build.log" 2>&1 || return 1
+	for c in "${cases[@]}"; do
+		mv "$work/src/$c.o" "$work/$1/$c.o" || return 1
+	done
+}
+build orig "" && build patched -DPATCHED
+ok $? "built ${#cases[@]} fixtures twice with kbuild for $krel" || diag_file "$work/build.log"
+
+for c in "${cases[@]}"; do
+	o=$work/orig/$c.o p=$work/patched/$c.o out=$work/$c.out.o
+	readelf -s --wide "$o" >"$work/$c.symtab"
+	"$CDO" --report "$work/$c.json" "$o" "$p" vmlinux "$work/$c.symtab" /dev/null \
+		test "$out" >"$work/$c.stdout" 2>"$work/$c.err"
+	rc=$?
+	if grep -qE 'Sanitizer|runtime error' "$work/$c.err"; then
+		rc="$rc (sanitizer report)"
+	fi
+	want_funcs=$(sed -n 's#^// expect: \(changed\|new\) \(.*\)#\1 \2#p' "$CASES/$c.c" | sort)
+	got_funcs=$(sed -n 's#.*: \(changed\|new\) function: \(.*\)#\1 \2#p' "$work/$c.err" | sort)
+	[ "$want_funcs" = "$got_funcs" ]
+	ok $? "$c: functions reported: ${got_funcs//$'\n'/, }" ||
+		{ diag "expected: ${want_funcs//$'\n'/, }"; diag_file "$work/$c.err"; }
+	while read -r kind arg; do
+		case "$kind" in
+		exit)
+			[ "$rc" = "$arg" ]
+			ok $? "$c: exit status $arg (got $rc)" || diag_file "$work/$c.err" ;;
+		klpsym)
+			readelf -s --wide "$out" 2>/dev/null | awk '$7 == "UND" { print $8 }' |
+				grep -qxF -- "$arg"
+			ok $? "$c: output refers to $arg" ||
+				diag "$(readelf -s --wide "$out" 2>&1 | tail -n 20)" ;;
+		message)
+			grep -qF -- "$arg" "$work/$c.err"
+			ok $? "$c: says '$arg'" || diag_file "$work/$c.err" ;;
+		esac
+	done < <(sed -n 's#^// expect: \(exit\|klpsym\|message\) \(.*\)#\1 \2#p' "$CASES/$c.c")
+done
+[ "$TAP_FAILED" -eq 0 ]

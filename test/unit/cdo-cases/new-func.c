@@ -1,0 +1,18 @@
+// expect: exit 0
+// expect: changed caller
+// expect: new added_helper
+#include <linux/kernel.h>
+#ifdef PATCHED
+static noinline int added_helper(int x)
+{
+	return x ^ 0x5a5a;
+}
+#endif
+noinline int caller(int x)
+{
+#ifdef PATCHED
+	return added_helper(x) + 1;
+#else
+	return x + 1;
+#endif
+}

@@ -1,0 +1,6 @@
+// expect: exit 3
+#include <linux/kernel.h>
+noinline int same(int x)
+{
+	return x + 1;
+}

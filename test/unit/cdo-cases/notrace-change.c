@@ -1,0 +1,11 @@
+// expect: exit 2
+// expect: message has no ftrace hook
+#include <linux/kernel.h>
+notrace noinline int untraced(int x)
+{
+#ifdef PATCHED
+	return x + 2;
+#else
+	return x + 1;
+#endif
+}
