@@ -21,6 +21,7 @@ static const struct sec_rule rules[] = {
 	{ ".head.text", SK_INIT },
 	{ ".initcall*", SK_DROP },
 	{ ".con_initcall.init", SK_DROP },
+	{ ".exitcall.exit", SK_DROP },
 	{ "__param", SK_DROP },
 	{ "__modver", SK_DROP },
 	{ ".x86_cpu_dev.init", SK_DROP },
