@@ -23,6 +23,7 @@ struct checker {
 	struct kelf *k;
 	struct targets *tg;
 	struct symvers *sv;
+	const struct kmeta *meta;	/* NULL if unreadable */
 	int problems;
 	unsigned int nr_syms, nr_relas, nr_funcs, nr_undef;
 };
@@ -102,6 +103,19 @@ static void check_undefined(struct checker *c, struct kelf_symbol *s)
 			s->name, e->module, e->module);
 }
 
+static bool has_object(const struct kmeta *m, const char *obj)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr_funcs; i++)
+		if (!strcmp(m->funcs[i].objname, obj))
+			return true;
+	for (i = 0; i < m->nr_cbs; i++)
+		if (m->cbs[i].objname && !strcmp(m->cbs[i].objname, obj))
+			return true;
+	return false;
+}
+
 static void check_klp_rela(struct checker *c, struct kelf_section *sec)
 {
 	const uint64_t want = SHF_ALLOC | SHF_INFO_LINK | SHF_RELA_LIVEPATCH;
@@ -119,6 +133,9 @@ static void check_klp_rela(struct checker *c, struct kelf_section *sec)
 	if (!(sec->base->sh.sh_flags & SHF_ALLOC))
 		problem(c, "section '%s' applies to '%s', which is not allocated: the loader ignores it",
 			sec->name, sec->base->name);
+	if (c->meta && strcmp(obj, VMLINUX) && !has_object(c->meta, obj))
+		problem(c, "section '%s' would never be written: the patch has no function or callback for %s (6.1 writes .klp.rela.OBJ sections per patched object)",
+			sec->name, obj);
 	late = strcmp(obj, VMLINUX) ? late_reloc_refusal(sec->base->name) : NULL;
 	for (i = 0; i < sec->nr_relas; i++) {
 		const struct kelf_rela *r = &sec->relas[i];
@@ -134,11 +151,12 @@ static void check_klp_rela(struct checker *c, struct kelf_section *sec)
 		}
 		if (klpsym_parse(r->sym->name, &ks, &why))
 			continue;	/* reported with the symbol */
-		if (strcmp(ks.obj, obj))
-			problem(c, "%s entry %zu: symbol '%s' belongs to %s, not %s: %s",
-				sec->name, i, r->sym->name, ks.obj, obj,
-				strcmp(obj, VMLINUX) ? "the loader refuses vmlinux symbols in module-specific sections" :
-				"it would be resolved before that module is loaded");
+		if (strcmp(obj, VMLINUX) && !strcmp(ks.obj, VMLINUX))
+			problem(c, "%s entry %zu: vmlinux symbol '%s' in a module-specific section: the loader refuses it (\"invalid access to vmlinux symbol\")",
+				sec->name, i, r->sym->name);
+		else if (!strcmp(obj, VMLINUX) && strcmp(ks.obj, VMLINUX))
+			problem(c, "%s entry %zu: symbol '%s' of module %s in a vmlinux section: it would be resolved when the patch loads, whether or not %s is loaded",
+				sec->name, i, r->sym->name, ks.obj, ks.obj);
 		if (!reloc_type_supported(r->type))
 			problem(c, "%s entry %zu: relocation type %s is not implemented by 6.1's apply_relocate_add()",
 				sec->name, i, t ? t->name : "?");
@@ -166,7 +184,10 @@ static void check_ordinary_rela(struct checker *c, struct kelf_section *sec)
 	for (i = 0; i < sec->nr_relas; i++) {
 		const struct kelf_rela *r = &sec->relas[i];
 
-		if (r->sym && !r->sym->sec && r->sym->shndx == SHN_LIVEPATCH)
+		if (!r->sym && r->type != R_X86_64_NONE)
+			problem(c, "%s+0x%lx: relocation (in %s) without a symbol: the loader would write garbage; was the module rewritten by objcopy or strip after klp-convert? (they fold .klp.rela sections into .rela ones and drop livepatch symbols)",
+				sec->base->name, (unsigned long)r->offset, sec->name);
+		else if (r->sym && !r->sym->sec && r->sym->shndx == SHN_LIVEPATCH)
 			problem(c, "%s+0x%lx: ordinary relocation (in %s) against livepatch symbol '%s': the loader would write its address as 0; run klp-convert",
 				sec->base->name, (unsigned long)r->offset, sec->name,
 				r->sym->name);
@@ -175,17 +196,15 @@ static void check_ordinary_rela(struct checker *c, struct kelf_section *sec)
 
 static void check_funcs(struct checker *c)
 {
-	struct kmeta m;
+	const struct kmeta *m = c->meta;
 	const char *why;
 	size_t i;
 
-	if (kmeta_read(c->k, &m)) {
-		c->problems++;
+	if (!m)
 		return;
-	}
-	c->problems += kmeta_check(c->k, &m);
-	for (i = 0; i < m.nr_funcs; i++) {
-		const struct kfunc *f = &m.funcs[i];
+	c->problems += kmeta_check(c->k, m);
+	for (i = 0; i < m->nr_funcs; i++) {
+		const struct kfunc *f = &m->funcs[i];
 		struct kelf_symbol *hit;
 		struct target *t;
 		char what[600];
@@ -207,7 +226,6 @@ static void check_funcs(struct checker *c)
 			problem(c, "%s resolves to '%s', which is not a function", what, hit->name);
 		}
 	}
-	kmeta_free(&m);
 }
 
 int check_module(const struct options *o, struct targets *tg)
@@ -216,6 +234,7 @@ int check_module(const struct options *o, struct targets *tg)
 	struct kelf_section *sec;
 	struct kelf_symbol *s;
 	struct target *t;
+	struct kmeta meta;
 	const char *lp;
 	bool first = true;
 	int ret = KC_EXIT_ERROR;
@@ -228,6 +247,10 @@ int check_module(const struct options *o, struct targets *tg)
 	lp = modinfo_get(c.k, "livepatch");
 	if (!lp || strcmp(lp, "Y"))
 		problem(&c, "no modinfo livepatch=Y: klp_enable_patch() refuses modules not marked as livepatch modules");
+	if (!kmeta_read(c.k, &meta))
+		c.meta = &meta;
+	else
+		c.problems++;
 	kelf_for_each_symbol(s, c.k) {
 		if (klpsym_is(s->name) || (!s->sec && s->shndx == SHN_LIVEPATCH))
 			check_symbol(&c, s);
@@ -262,6 +285,8 @@ int check_module(const struct options *o, struct targets *tg)
 	       c.sv ? " exported by vmlinux" : " not checked (no --symvers)");
 	ret = KC_EXIT_OK;
 out:
+	if (c.meta)
+		kmeta_free(&meta);
 	symvers_free(c.sv);
 	kelf_close(c.k);
 	return ret;

@@ -443,9 +443,10 @@ static bool field_is_zero(const struct kelf_section *base, const struct kelf_rel
 	return true;
 }
 
-/* Can relocation @r of @relasec become a livepatch relocation for @d? */
+/* Can relocation @r of @relasec go to .klp.rela.@secobj.* for @d? */
 static bool movable(struct conv *c, struct kelf_section *relasec,
-		    const struct kelf_rela *r, const struct decision *d)
+		    const struct kelf_rela *r, const struct decision *d,
+		    const char *secobj)
 {
 	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
 	struct kelf_section *base = relasec->base;
@@ -457,7 +458,7 @@ static bool movable(struct conv *c, struct kelf_section *relasec,
 		       d->sym->name);
 		return false;
 	}
-	if (strcmp(d->obj, VMLINUX) && (why = late_reloc_refusal(base->name))) {
+	if (strcmp(secobj, VMLINUX) && (why = late_reloc_refusal(base->name))) {
 		refuse(c, "%s+0x%lx: relocation to '%s' (%s) in %s; a symbol of a module cannot be referenced from there: move the reference into a function or data, or (for jump labels and static calls) use static_key_enabled()/KPATCH_STATIC_CALL()",
 		       base->name, (unsigned long)r->offset, d->sym->name,
 		       d->canon, why);
@@ -472,6 +473,119 @@ static bool movable(struct conv *c, struct kelf_section *relasec,
 	return true;
 }
 
+/* Whether the patch has a klp_object called @obj (a function or callback). */
+static bool patch_has_object(const struct conv *c, const char *obj)
+{
+	size_t i;
+
+	for (i = 0; i < c->meta.nr_funcs; i++)
+		if (!strcmp(c->meta.funcs[i].objname, obj))
+			return true;
+	for (i = 0; i < c->meta.nr_cbs; i++)
+		if (c->meta.cbs[i].objname && !strcmp(c->meta.cbs[i].objname, obj))
+			return true;
+	return false;
+}
+
+/* The patch's only module object, or NULL (none, or several). */
+static const char *only_module_object(const struct conv *c)
+{
+	const char *only = NULL;
+	size_t i;
+
+	for (i = 0; i < c->meta.nr_funcs; i++) {
+		const char *o = c->meta.funcs[i].objname;
+
+		if (!strcmp(o, VMLINUX))
+			continue;
+		if (only && strcmp(only, o))
+			return NULL;
+		only = o;
+	}
+	for (i = 0; i < c->meta.nr_cbs; i++) {
+		const char *o = c->meta.cbs[i].objname;
+
+		if (!o || !strcmp(o, VMLINUX))
+			continue;
+		if (only && strcmp(only, o))
+			return NULL;
+		only = o;
+	}
+	return only;
+}
+
+/*
+ * The patched object whose code lives in @base: the object of the
+ * functions (and callbacks) of the patch defined there.  Returns the
+ * number of distinct objects found (0, 1, or 2 for "several").
+ */
+static int section_owner(const struct conv *c, const struct kelf_section *base,
+			 const char **owner)
+{
+	size_t i;
+
+	*owner = NULL;
+	for (i = 0; i < c->meta.nr_funcs + c->meta.nr_cbs; i++) {
+		const char *o;
+		const struct kelf_section *sec;
+
+		if (i < c->meta.nr_funcs) {
+			o = c->meta.funcs[i].objname;
+			sec = c->meta.funcs[i].new_sec;
+		} else {
+			o = c->meta.cbs[i - c->meta.nr_funcs].objname;
+			sec = c->meta.cbs[i - c->meta.nr_funcs].fn_sec;
+		}
+		if (!o || sec != base)
+			continue;
+		if (*owner && strcmp(*owner, o))
+			return 2;
+		*owner = o;
+	}
+	return *owner ? 1 : 0;
+}
+
+/*
+ * The OBJ of the .klp.rela.OBJ.SEC section for a relocation in @base to a
+ * symbol of @d->obj, or NULL after a refusal.  6.1 writes a .klp.rela.OBJ
+ * section when the patch's klp_object OBJ is patched (vmlinux: when the
+ * patch module loads; a module: when it is or becomes loaded), and only
+ * accepts vmlinux symbols in .klp.rela.vmlinux.  A symbol of module M
+ * therefore goes to the section of the module whose code refers to it:
+ * M itself, or the patched module M1 that uses M's export (M1 depends on
+ * M, so M is loaded whenever M1 is patched).
+ */
+static const char *rela_object(struct conv *c, const struct kelf_section *base,
+			       const struct kelf_rela *r, const struct decision *d)
+{
+	const char *owner, *only;
+	int n;
+
+	if (!strcmp(d->obj, VMLINUX))
+		return VMLINUX;
+	n = section_owner(c, base, &owner);
+	if (n == 1 && !strcmp(owner, VMLINUX)) {
+		refuse(c, "%s+0x%lx: code that patches vmlinux refers to '%s' of module %s; that relocation could only be written when %s loads, after the code is live: move the use into a function of %s or reach it through a pointer",
+		       base->name, (unsigned long)r->offset, d->canon,
+		       d->obj, d->obj, d->obj);
+		return NULL;
+	}
+	if (n == 1) {
+		if (strcmp(owner, d->obj))
+			note(c, "%s: %s is used by code patching %s: .klp.rela.%s (%s must be loaded when %s is)",
+			     base->name, d->canon, owner, owner, d->obj, owner);
+		return owner;
+	}
+	if (patch_has_object(c, d->obj))
+		return d->obj;
+	only = only_module_object(c);
+	if (only)
+		return only;
+	refuse(c, "%s+0x%lx: relocation to '%s': the patch patches no function of %s and klp-convert cannot tell which patched module's code '%s' is; 6.1 only writes the .klp.rela sections of the patch's own objects",
+	       base->name, (unsigned long)r->offset, d->canon, d->obj, base->name);
+	return NULL;
+}
+
 static int move_relas(struct conv *c, struct kelf_section *relasec)
 {
 	struct kelf_section *base = relasec->base;
@@ -483,18 +597,20 @@ static int move_relas(struct conv *c, struct kelf_section *relasec)
 		struct kelf_rela *r = &relasec->relas[i];
 		struct decision *d = r->sym ? r->sym->priv : NULL;
 		struct kelf_section *dest;
+		const char *secobj;
 
 		if (!d || d->act != ACT_KLP) {
 			relasec->relas[kept++] = *r;
 			continue;
 		}
 		r->sym = d->owner;
-		if (!alloc || live || !movable(c, relasec, r, d)) {
+		if (!alloc || live || !(secobj = rela_object(c, base, r, d)) ||
+		    !movable(c, relasec, r, d, secobj)) {
 			/* debug info may refer to a livepatch symbol */
 			relasec->relas[kept++] = *r;
 			continue;
 		}
-		dest = klp_section(c, base, d->obj);
+		dest = klp_section(c, base, secobj);
 		if (!dest || kelf_rela_add(dest, r->offset, r->type, d->owner, r->addend))
 			return -1;
 		c->moved++;

@@ -102,6 +102,7 @@ static int read_funcs(struct kelf *k, struct kmeta *m)
 		}
 		t = kelf_rela_target(sec->rela, r, &off);
 		f->new_name = t ? t->name : "?";
+		f->new_sec = t ? t->sec : NULL;
 		m->nr_funcs++;
 	}
 	return 0;
@@ -150,6 +151,7 @@ static int read_callbacks(struct kelf *k, struct kmeta *m)
 			}
 			t = kelf_rela_target(sec->rela, r, &off);
 			c->fn_name = t ? t->name : "?";
+			c->fn_sec = t ? t->sec : NULL;
 			r = rela_at(sec->rela, base + offsetof(struct klpkit_callback, objname));
 			if (r && !(c->objname = rela_string(k, sec, r, "the object name")))
 				return -1;

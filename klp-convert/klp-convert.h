@@ -117,11 +117,13 @@ struct kfunc {
 	const char *objname;
 	unsigned long sympos;
 	const char *new_name;	/* the replacement's symbol, for messages */
+	struct kelf_section *new_sec;	/* where the replacement is */
 };
 struct kcallback {
 	const char *kind;	/* "pre_patch" ... */
 	const char *objname;	/* NULL: not filled in */
 	const char *fn_name;
+	struct kelf_section *fn_sec;
 };
 struct kmeta {
 	struct kfunc *funcs;

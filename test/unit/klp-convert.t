@@ -27,13 +27,13 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 F=$W/fx
 
-plan 55
+plan 58
 
 "$TOPDIR/test/unit/klp-convert/make-fixtures" "$F" >"$W/fx.log" 2>&1
 t $? "fixtures build (fake vmlinux, fake-mod.ko, patch modules)" || diag_file "$W/fx.log"
 cd "$F" || exit 1
 
-TABLES=(-s vmlinux=vmlinux -s fake-mod.ko -S Module.symvers)
+TABLES=(-s vmlinux=vmlinux -s fake-mod.ko -s other-mod.ko -S Module.symvers)
 
 
 # run_kc OUT-PREFIX ARGS...: stdout/stderr in OUT-PREFIX.{out,err}, status in $rc
@@ -54,7 +54,7 @@ t "$rc" "patch.ko converts (exit 0)" || diag_file "$W/conv.err"
 secidx() { readelf -SW out.ko | sed -n "s/^ *\[ *\([0-9]*\)\] $1 .*/\1/p"; }
 symtab=$(secidx '\.symtab')
 klp_secs=$(readelf -SW out.ko | grep -o '\.klp\.rela\.[^ ]*' | sort | tr '\n' ' ')
-want_secs=".klp.rela.fake_mod..text.new_a_caller .klp.rela.vmlinux..altinstructions .klp.rela.vmlinux..data.fn_ptr .klp.rela.vmlinux..text.new_a_caller .klp.rela.vmlinux..text.original_address "
+want_secs=".klp.rela.fake_mod..text.mod_helper .klp.rela.fake_mod..text.new_mod_global .klp.rela.vmlinux..altinstructions .klp.rela.vmlinux..data.fn_ptr .klp.rela.vmlinux..text.new_a_caller .klp.rela.vmlinux..text.original_address "
 [ "$klp_secs" = "$want_secs" ]
 t $? "exactly the expected .klp.rela sections" || diag "got: $klp_secs"
 
@@ -89,10 +89,13 @@ check_relas ".klp.rela.vmlinux..text.new_a_caller: dup_fn,3 (b.c's, address orde
 	.klp.rela.vmlinux..text.new_a_caller "R_X86_64_PLT32 .klp.sym.vmlinux.dup_fn,3 -4
 R_X86_64_PC32 .klp.sym.vmlinux.twin,1 -4
 R_X86_64_PC32 .klp.sym.vmlinux.hidden_global,0 -4"
-check_relas ".klp.rela.fake_mod..text.new_a_caller: the module export, a module global, a module static (mod_dup,2)" \
-	.klp.rela.fake_mod..text.new_a_caller "R_X86_64_PLT32 .klp.sym.fake_mod.fake_mod_export,0 -4
-R_X86_64_PLT32 .klp.sym.fake_mod.mod_global,0 -4
-R_X86_64_PLT32 .klp.sym.fake_mod.mod_dup,2 -4"
+check_relas ".klp.rela.fake_mod..text.new_mod_global: fake_mod's export, global and static (mod_dup,2), and other_mod's export (the code's object)" \
+	.klp.rela.fake_mod..text.new_mod_global "R_X86_64_PLT32 .klp.sym.fake_mod.fake_mod_export,0 -4
+R_X86_64_PLT32 .klp.sym.fake_mod.mod_unexported,0 -4
+R_X86_64_PLT32 .klp.sym.fake_mod.mod_dup,2 -4
+R_X86_64_PLT32 .klp.sym.other_mod.other_export,0 -4"
+check_relas ".klp.rela.fake_mod..text.mod_helper: a new helper's reference to fake_mod goes to fake_mod's section" \
+	.klp.rela.fake_mod..text.mod_helper "R_X86_64_PLT32 .klp.sym.fake_mod.mod_dup,1 -4"
 check_relas "function pointer to the original a_caller from code: R_X86_64_32S in .klp.rela.vmlinux..text.original_address" \
 	.klp.rela.vmlinux..text.original_address "R_X86_64_32S .klp.sym.vmlinux.a_caller,0 +0"
 check_relas "function pointer to the original a_caller from data: R_X86_64_64 in .klp.rela.vmlinux..data.fn_ptr" \
@@ -105,7 +108,7 @@ check_relas "the vmlinux export stays an ordinary relocation in .rela.text.new_a
 t $? "emptied ordinary .rela sections are removed"
 
 klp_syms=$(readelf -sW out.ko | awk '$NF ~ /^\.klp\.sym\./ { print $(NF - 1) $NF }' | sort | tr '\n' ' ')
-want_syms="[0xff20].klp.sym.fake_mod.fake_mod_export,0 [0xff20].klp.sym.fake_mod.mod_dup,2 [0xff20].klp.sym.fake_mod.mod_global,0 [0xff20].klp.sym.vmlinux.a_caller,0 [0xff20].klp.sym.vmlinux.dup_fn,3 [0xff20].klp.sym.vmlinux.hidden_fn,0 [0xff20].klp.sym.vmlinux.hidden_global,0 [0xff20].klp.sym.vmlinux.twin,1 "
+want_syms="[0xff20].klp.sym.fake_mod.fake_mod_export,0 [0xff20].klp.sym.fake_mod.mod_dup,1 [0xff20].klp.sym.fake_mod.mod_dup,2 [0xff20].klp.sym.fake_mod.mod_unexported,0 [0xff20].klp.sym.other_mod.other_export,0 [0xff20].klp.sym.vmlinux.a_caller,0 [0xff20].klp.sym.vmlinux.dup_fn,3 [0xff20].klp.sym.vmlinux.hidden_fn,0 [0xff20].klp.sym.vmlinux.hidden_global,0 [0xff20].klp.sym.vmlinux.twin,1 "
 [ "$klp_syms" = "$want_syms" ]
 t $? "exactly the expected .klp.sym symbols, all st_shndx SHN_LIVEPATCH (0xff20)" || diag "got: $klp_syms"
 und=$(readelf -sW out.ko | awk '$7 == "UND" && $8 != "" { print $8 }' | tr '\n' ' ')
@@ -113,13 +116,13 @@ und=$(readelf -sW out.ko | awk '$7 == "UND" && $8 != "" { print $8 }' | tr '\n' 
 t $? "the only undefined symbol left is the vmlinux export" || diag "got: $und"
 
 vers=$(readelf -x __versions out.ko | awk '/^  0x/ { for (i = 6; i <= NF; i++) printf "%s", $i }' | tr -c 'a-z_\n' ' ' | tr -s ' ')
-[[ "$vers" == *module_layout* && "$vers" == *exported_fn* && "$vers" != *fake_mod_export* ]]
-t $? "__versions: the module export's CRC is dropped, module_layout and exported_fn stay" || diag "$vers"
+[[ "$vers" == *module_layout* && "$vers" == *exported_fn* && "$vers" != *fake_mod_export* && "$vers" != *other_export* ]]
+t $? "__versions: the module exports' CRCs are dropped, module_layout and exported_fn stay" || diag "$vers"
 modinfo=$(readelf -p .modinfo out.ko)
 grep -q ' depends=$' <<<"$modinfo"
-t $? "modinfo depends= no longer names fake_mod" || diag "$modinfo"
-grep -q ' klpkit_funcs=vmlinux:a_caller$' <<<"$modinfo"
-t $? "modinfo klpkit_funcs=vmlinux:a_caller added" || diag "$modinfo"
+t $? "modinfo depends= no longer names fake_mod,other_mod" || diag "$modinfo"
+grep -q ' klpkit_funcs=vmlinux:a_caller fake_mod:mod_global$' <<<"$modinfo"
+t $? "modinfo klpkit_funcs=vmlinux:a_caller fake_mod:mod_global added" || diag "$modinfo"
 
 if [ -x "$TOOL" ] && [ -x "$VIEW" ]; then
 	"$TOOL" copy out.ko rt.ko 2>"$W/rt.err" && "$VIEW" out.ko >"$W/v1" && "$VIEW" rt.ko >"$W/v2" &&
@@ -150,7 +153,10 @@ t $? "--list vmlinux: address order (not symbol-table order)" || diag "$dups"
 ! grep -q abs_sym "$W/list.out"
 t $? "--list vmlinux: absolute symbols are not in kallsyms"
 run_kc "$W/listm" --list fake-mod -s fake-mod.ko
-[ "$rc" = 0 ] && [ "$(awk '{ print $3 }' "$W/listm.out" | tr '\n' ' ')" = "mod_dup mod_dup mod_mixed fake_mod_export mod_global " ]
+# expected: the symbol table's named code/data symbols, minus .init.text's
+init=$(readelf -SW fake-mod.ko | sed -n 's/^ *\[ *\([0-9]*\)\] \.init\.text .*/\1/p')
+want=$(readelf -sW fake-mod.ko | awk -v i="$init" '$4 ~ /FUNC|OBJECT|NOTYPE/ && $7 ~ /^[0-9]+$/ && $7 != i && $8 != "" { print $8 }' | tr '\n' ' ')
+[ "$rc" = 0 ] && [ "$(awk '{ print $3 }' "$W/listm.out" | tr '\n' ' ')" = "$want" ] && [[ "$want" == "mod_dup mod_dup mod_mixed "* ]]
 t $? "--list of a module: symbol-table order, init symbols left out" || diag_file "$W/listm.out"
 
 # ---------------------------------------------------------------- refusals
@@ -177,37 +183,52 @@ refused "an absolute symbol (not in kallsyms)" bad-abs.ko "'abs_sym' is not in t
 refused "a module symbol whose position differs while the module loads (init symbol of the same name)" \
 	bad-mixed.ko "mod_mixed' is ambiguous in fake_mod: 2 symbols .* while fake_mod is still loading"
 refused "a malformed .klp.sym name" bad-badformat.ko "no ',POS' at the end"
+refused "code patching vmlinux that calls a module's function" bad-vmlinux-code.ko \
+	"code that patches vmlinux refers to '.klp.sym.fake_mod.fake_mod_export,0' of module fake_mod"
 refused "two pre_patch callbacks for one object" bad-callbacks.ko "object vmlinux has two pre_patch callbacks"
-run_kc "$W/nomod" -s vmlinux=vmlinux -S Module.symvers patch.ko refused.ko
+run_kc "$W/nomod" -s vmlinux=vmlinux -s other-mod.ko -S Module.symvers patch.ko refused.ko
 [ "$rc" = 3 ] && grep -q "exported by module fake_mod.*give --symbols fake_mod=PATH.ko or --modules DIR" "$W/nomod.err"
 t $? "refused: a module export without the module's table (says what to give)" || diag_file "$W/nomod.err"
-mkdir -p mods/kernel/drivers && cp fake-mod.ko mods/kernel/drivers/
+mkdir -p mods/kernel/drivers && cp fake-mod.ko other-mod.ko mods/kernel/drivers/
 run_kc "$W/moddir" -s vmlinux=vmlinux -m mods -S Module.symvers patch.ko out-m.ko
 [ "$rc" = 0 ] && cmp -s out-m.ko out.ko
-t $? "--modules DIR finds fake-mod.ko by module name (same result as --symbols)" || diag_file "$W/moddir.err"
+t $? "--modules DIR finds fake-mod.ko and other-mod.ko by module name (same result as --symbols)" || diag_file "$W/moddir.err"
 
 # ---------------------------------------------------------------- --check
 
 run_kc "$W/chk" --check "${TABLES[@]}" out.ko
-[ "$rc" = 0 ] && grep -q 'ok: 8 livepatch symbols (9 relocations) and 1 patched function resolve uniquely in vmlinux, fake_mod; 1 undefined symbol exported by vmlinux' "$W/chk.out"
+[ "$rc" = 0 ] && grep -q 'ok: 10 livepatch symbols (11 relocations) and 2 patched functions resolve uniquely in vmlinux, fake_mod, other_mod; 1 undefined symbol exported by vmlinux' "$W/chk.out"
 t $? "--check passes on the converted module" || { diag_file "$W/chk.out"; diag_file "$W/chk.err"; }
 run_kc "$W/chk2" --check "${TABLES[@]}" patch.ko
 [ "$rc" = 4 ] && grep -q "'.klp.sym.vmlinux.dup_fn,3' is not marked as a livepatch symbol" "$W/chk2.err" &&
 	grep -q "undefined symbol 'hidden_global' is not exported.*Unknown symbol hidden_global" "$W/chk2.err" &&
 	grep -q "'fake_mod_export' is exported by module fake_mod" "$W/chk2.err"
 t $? "--check fails (exit 4) on the unconverted module and says why" || diag_file "$W/chk2.err"
-run_kc "$W/chk3" --check -s vmlinux=vmlinux2 -s fake-mod.ko -S Module.symvers out.ko
+run_kc "$W/chk3" --check -s vmlinux=vmlinux2 -s fake-mod.ko -s other-mod.ko -S Module.symvers out.ko
 [ "$rc" = 4 ] && grep -q "dup_fn,3: position 3 of 'dup_fn' does not exist in vmlinux: there are only 2" "$W/chk3.err"
 t $? "--check against another build (one dup_fn fewer) fails with the candidates" || diag_file "$W/chk3.err"
-run_kc "$W/chk4" --check -s vmlinux=vmlinux out.ko
+run_kc "$W/chk4" --check -s vmlinux=vmlinux -s other-mod.ko out.ko
 [ "$rc" = 4 ] && grep -q "cannot verify: no symbol table of 'fake_mod'" "$W/chk4.err"
 t $? "--check without a table for fake_mod fails: cannot verify" || diag_file "$W/chk4.err"
-# a livepatch symbol left in an ordinary relocation, and a vmlinux symbol
-# in a module-specific section: hand-made from the converted module
-objcopy --rename-section .klp.rela.fake_mod..text.new_a_caller=.klp.rela.vmlinux..text.new_a_caller2 out.ko renamed.ko 2>/dev/null
+# hand-made breakage of the converted module (section names edited in
+# place, same lengths): a module symbol in a vmlinux section, a vmlinux
+# symbol in a module section, a section of an object the patch does not patch
+LC_ALL=C sed -e 's/\.klp\.rela\.fake_mod\.\.text\.new_mod_global/.klp.rela.vmlinux...text.new_mod_global/' \
+	-e 's/\.klp\.rela\.vmlinux\.\.data\.fn_ptr/.klp.rela.nosuchm..data.fn_ptr/' \
+	-e 's/\.klp\.rela\.fake_mod\.\.text\.mod_helper/.klp.rela.other_mod.text.mod_helper/' out.ko >renamed.ko
 run_kc "$W/chk5" --check "${TABLES[@]}" renamed.ko
-[ "$rc" = 4 ] && grep -q "symbol '.klp.sym.fake_mod.mod_global,0' belongs to fake_mod, not vmlinux" "$W/chk5.err"
-t $? "--check: a livepatch symbol of a module in a vmlinux section is reported" || diag_file "$W/chk5.err"
+[ "$rc" = 4 ] && grep -q "symbol '.klp.sym.fake_mod.mod_unexported,0' of module fake_mod in a vmlinux section" "$W/chk5.err" &&
+	grep -q "vmlinux symbol '.klp.sym.vmlinux.a_caller,0' in a module-specific section" "$W/chk5.err" &&
+	grep -q "section '.klp.rela.nosuchm..data.fn_ptr' would never be written" "$W/chk5.err" &&
+	grep -q "section '.klp.rela.other_mod.text.mod_helper' would never be written" "$W/chk5.err"
+t $? "--check: module symbols in vmlinux sections, vmlinux symbols in module sections, sections of unpatched objects" ||
+	diag_file "$W/chk5.err"
+# objcopy (BFD) folds .klp.rela sections into .rela ones and drops the
+# livepatch symbols: --check must notice
+objcopy out.ko objcopied.ko 2>/dev/null
+run_kc "$W/chk6" --check "${TABLES[@]}" objcopied.ko
+[ "$rc" = 4 ] && grep -q "without a symbol.*objcopy or strip after klp-convert" "$W/chk6.err"
+t $? "--check: a module rewritten by objcopy after klp-convert is refused" || diag_file "$W/chk6.err"
 
 # ---------------------------------------------------------------- usage
 
