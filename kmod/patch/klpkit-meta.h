@@ -9,6 +9,9 @@
  *   .klpkit.funcs     array of struct klpkit_func, one per patched function.
  *                     new_func, name and objname are R_X86_64_64 relocations
  *                     (to the new function and to strings in .klpkit.strings).
+ *                     sh_addralign <= 8 and a size multiple of 48, so that
+ *                     the linker concatenates entries without padding (GCC
+ *                     aligns a 48-byte object to 32 without __aligned(8)).
  *   .klpkit.strings   NUL-terminated strings referenced by the entries.
  *   .klpkit.callbacks.pre_patch, .post_patch, .pre_unpatch, .post_unpatch
  *                     arrays of struct klpkit_callback (from the
