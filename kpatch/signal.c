@@ -13,8 +13,10 @@ static int signal_patch(const char *name)
 	int ret = kp_patch_signal(name);
 
 	if (ret == -ENOENT) {
-		kp_err("%s: the kernel has no signal attribute", name);
-		return KP_EFAIL;
+		/* removed in Linux 5.x, where the kernel signals by itself */
+		kp_note("%s: no signal attribute: the kernel signals blocking tasks by itself",
+			name);
+		return KP_OK;
 	}
 	if (ret) {
 		kp_err("%s: cannot signal: %s", name, strerror(-ret));
@@ -60,8 +62,10 @@ const struct kp_cmd kp_cmd_signal = {
 "\n"
 "For every livepatch in transition, write 1 to its sysfs signal attribute:\n"
 "the kernel then sends a fake signal to user tasks and wakes kernel threads\n"
-"that still run unpatched code, so they can switch. Does nothing, with\n"
-"success, when no transition is in progress.\n"
+"that still run unpatched code, so they can switch. Kernels without the\n"
+"attribute (it was removed in Linux 5.x) do this by themselves during a\n"
+"transition: kpatch says so and succeeds. Does nothing, with success, when\n"
+"no transition is in progress.\n"
 "\n"
 "Options:\n"
 "  -h, --help  show this help and exit\n",

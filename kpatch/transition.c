@@ -93,7 +93,7 @@ static void signal_tasks(const char *patch)
 	int ret = kp_patch_signal(patch);
 
 	if (ret == -ENOENT)
-		kp_note("%s: kernel has no signal attribute; not signalling",
+		kp_note("%s: no signal attribute: the kernel signals blocking tasks by itself",
 			patch);
 	else if (ret)
 		kp_err("%s: cannot signal blocking tasks: %s", patch,

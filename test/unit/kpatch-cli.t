@@ -87,7 +87,7 @@ export FAKE_ROOT=$F LD_PRELOAD=$T/fake-kmod.so
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 COMMANDS="load unload list info install uninstall signal version"
-echo "1..82"
+echo "1..83"
 
 # ------------------------------------------------------- help and man page
 for c in $COMMANDS; do
@@ -249,6 +249,11 @@ run list
 ok "list during a transition shows enabling... and the blocker" eval 'status_is 0 && out_has "^livepatch_test \[enabling...\]" && out_has "^  blocking tasks:" && out_has "fake_busy: patch_state 0, target 1"'
 run signal
 ok "signal writes 1 to the signal attribute" eval 'status_is 0 && [ "$(cat "$PD/signal")" = 1 ]'
+mv "$PD/signal" "$T/signal.saved"
+run signal
+ok "signal on a kernel without the attribute: status 0, says why" \
+	eval 'status_is 0 && err_has "signals blocking tasks by itself"'
+mv "$T/signal.saved" "$PD/signal"
 rm -f "$F/stall-livepatch_test"
 wait "$bg"
 bgrc=$?
