@@ -362,7 +362,8 @@ int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos)
 		v[n++] = p;
 	}
 	/* kallsyms order: vmlinux sorted by address, a module in symtab order */
-	qsort(v, n, sizeof(*v), ps->vmlinux ? cmp_kallsyms : cmp_index);
+	if (n)
+		qsort(v, n, sizeof(*v), ps->vmlinux ? cmp_kallsyms : cmp_index);
 	match = n ? pick(c, sym, v, n) : NULL;
 	if (!match) {
 		cdo_error(c, "cannot place %s symbol '%s'%s%s in %s's symbol table: %s",

@@ -43,8 +43,13 @@ int64_t kelf_target_bias(const struct kelf_section *relasec,
 {
 	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
 
+	int64_t end;
+
 	if (!t || !t->pcrel || !relasec->base || !kelf_is_text(relasec->base))
 		return 0;
-	/* The common case: the displacement ends the instruction. */
+	/* Relative to the end of the instruction, which may hold an immediate. */
+	end = kelf_insn_end(relasec->base, r->offset);
+	if (end >= (int64_t)(r->offset + t->size) && end - (int64_t)r->offset <= 15)
+		return end - r->offset;
 	return t->size;
 }

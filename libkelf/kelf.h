@@ -67,6 +67,11 @@ struct kelf_section {
 	size_t nr_members;
 	struct kelf_section *group;	/* member of this group */
 
+	/* Instruction starts of a code section (decoded on demand). */
+	uint32_t *insn_starts;
+	size_t nr_insns;
+	bool insns_decoded, insns_ok;
+
 	/* Symbols defined here, sorted by value (built on demand). */
 	struct kelf_symbol **syms;
 	size_t nr_syms;
@@ -196,6 +201,12 @@ void kelf_invalidate_syms(struct kelf_section *sec);
 
 /* SHF_COMPRESSED sections: inflate in place (clears the flag). */
 int kelf_uncompress(struct kelf_section *sec);
+
+/*
+ * Offset just past the instruction of code section @sec that contains
+ * @off, or -1 if the section cannot be decoded.
+ */
+int64_t kelf_insn_end(struct kelf_section *sec, uint64_t off);
 
 /* Relocation types (per-architecture table in arch-x86_64.c). */
 struct kelf_reloc_type {

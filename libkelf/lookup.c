@@ -47,7 +47,8 @@ void kelf_build_section_syms(struct kelf *k)
 		if (s->sec && s->sec->syms && covers_code_or_data(s))
 			s->sec->syms[s->sec->nr_syms++] = s;
 	kelf_for_each_section(sec, k)
-		qsort(sec->syms, sec->nr_syms, sizeof(*sec->syms), cmp_value);
+		if (sec->nr_syms)
+			qsort(sec->syms, sec->nr_syms, sizeof(*sec->syms), cmp_value);
 	k->syms_valid = true;
 }
 

@@ -111,6 +111,7 @@ static void free_section(struct kelf_section *sec)
 	free(sec->relas);
 	free(sec->members);
 	free(sec->syms);
+	free(sec->insn_starts);
 	free(sec->name);
 	free(sec);
 }

@@ -9,7 +9,7 @@ AR         ?= ar
 CFLAGS     ?= -O2 -g
 CFLAGS     += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
               -DPROJECT_VERSION='"$(VERSION)"' -I$(TOPDIR)/libkelf
-LDLIBS     += -lelf -lz
+LIBKELF_LDLIBS := -lelf -lz -lopcodes -lbfd
 
 ifeq ($(SANITIZE),1)
 CFLAGS     += -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -19,7 +19,7 @@ tree=$(kernel_tree "$krel") || skip_all "cannot prepare the kernel tree for $kre
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mapfile -t cases < <(cd "$CASES" && ls ./*.c | sed 's|^\./||; s|\.c$||')
+mapfile -t cases < <(find "$CASES" -maxdepth 1 -name '*.c' -printf '%f\n' | sed 's/\.c$//' | sort)
 # Both builds in one directory, as kpatch-build does: __FILE__ must not differ.
 mkdir -p "$work/src" "$work/orig" "$work/patched"
 cp "$CASES"/*.c "$work/src/"
