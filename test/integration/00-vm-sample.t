@@ -35,7 +35,7 @@ if [ "$rc" = 3 ]; then
 fi
 prepare_s=$((SECONDS - t0))
 
-tap_plan 15
+tap_plan 17
 tap_diag "kernel $KREL, tree $TREE (kernel-cache prepare: ${prepare_s}s)"
 if [ "$rc" != 0 ]; then
 	tap_not_ok "kernel-cache prepare $KREL"
@@ -64,6 +64,37 @@ done
 "$KLP_KERNEL_CACHE" path "$KREL" no-such-thing >/dev/null 2>&1
 [ $? = 2 ] || { paths_ok=0; tap_diag "an unknown WHAT does not fail with status 2"; }
 tap_check "kernel-cache path gives existing files for every WHAT" [ "$paths_ok" = 1 ]
+
+# the package set: one Debian version for all four packages, or refusal
+VERSION=$("$KLP_KERNEL_CACHE" info "$KREL" | sed -n 's/^VERSION=//p')
+SERIES=$("$KLP_KERNEL_CACHE" info "$KREL" | sed -n 's/^SERIES=//p')
+dry=$(KLPKIT_CACHE=$TMP/cache "$KLP_KERNEL_CACHE" fetch "$KREL" --dry-run 2>"$TMP/dry.err")
+n=$(grep -o "=$VERSION\b" <<<"$dry" | wc -l)
+if [ "$n" = 4 ] && [[ $dry == *"linux-image-$KREL-dbg=$VERSION"* ]] && [[ $dry == *"linux-source-$SERIES=$VERSION"* ]] &&
+	[ ! -e "$TMP/cache/$KREL/info" ]; then
+	tap_ok "fetch --dry-run pins all four packages to $VERSION and writes nothing"
+else
+	tap_not_ok "fetch --dry-run pins all four packages to $VERSION and writes nothing"
+	tap_diag "$dry"
+	tap_diag - <"$TMP/dry.err"
+fi
+# an apt that lacks linux-source-X.Y at the image's version
+mkdir -p "$TMP/fakebin"
+cat >"$TMP/fakebin/apt-cache" <<EOF
+#!/bin/bash
+/usr/bin/apt-cache "\$@" | awk 'BEGIN { RS = ""; ORS = "\n\n" }
+	!(index(\$0, "Package: linux-source-$SERIES\n") && index(\$0, "Version: $VERSION\n"))'
+EOF
+chmod +x "$TMP/fakebin/apt-cache"
+PATH=$TMP/fakebin:$PATH KLPKIT_CACHE=$TMP/cache "$KLP_KERNEL_CACHE" fetch "$KREL" >/dev/null 2>"$TMP/mismatch.err"
+rc=$?
+if [ "$rc" = 1 ] && grep -q "refusing a mismatched package set" "$TMP/mismatch.err" &&
+	grep -q "linux-source-$SERIES=$VERSION is not available" "$TMP/mismatch.err" && [ ! -e "$TMP/cache/$KREL" ]; then
+	tap_ok "fetch refuses a set whose linux-source is not at the image's version"
+else
+	tap_not_ok "fetch refuses a set whose linux-source is not at the image's version (exit $rc)"
+	tap_diag - <"$TMP/mismatch.err"
+fi
 
 # ---------------------------------------------------------------- sample
 
