@@ -12,7 +12,8 @@
 #   - in the VM: late module patching, callbacks, non-replace and atomic
 #     replace, /proc/cmdline marker, enabled=0 restores, rmmod, clean dmesg;
 #     /proc/kallsyms is compared with klp-convert --list vmlinux;
-#   - the patch-author macros compile (kpatch-macros.h, kpatch-syscall.h).
+#   - the patch-author macros compile (kpatch-macros.h, kpatch-syscall.h),
+#     and a umask(2) replacement written with KPATCH_SYSCALL_DEFINE1 works.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +25,8 @@ trap 'rm -rf "$TMP"' EXIT
 KC=$KLP_TOPDIR/klp-convert/klp-convert
 PATCHDIR=$KLP_TOPDIR/kmod/patch
 
-VM_CHECKS=18
-HOST_CHECKS=19
+VM_CHECKS=21
+HOST_CHECKS=22
 
 # ---------------------------------------------------------------- kernel
 
@@ -224,10 +225,51 @@ KPATCH_SYSCALL_DEFINE2(klpkit_test, int, a, unsigned long, b)
 }
 EOF
 
+# umask(2) with KPATCH_SYSCALL_DEFINE1; umask(0123) answers 0456 when patched.
+# (The syscall metadata and trace events it defines are dropped below, as
+# create-diff-object drops them.)
+cat >"$SRC/syscall_patch.c" <<'EOF'
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <linux/fs_struct.h>
+#include <linux/sched.h>
+#include <linux/syscalls.h>
+#include "kpatch-syscall.h"
+
+KPATCH_SYSCALL_DEFINE1(umask, int, mask)
+{
+	if (mask == 0123)
+		return 0456;	/* marker: no real umask has these bits */
+	mask = xchg(&current->fs->umask, mask & S_IRWXUGO);
+	return mask;
+}
+
+static const char x64[] __section(".klpkit.strings") = "__x64_sys_umask";
+static const char ia32[] __section(".klpkit.strings") = "__ia32_sys_umask";
+static const char obj_name[] __section(".klpkit.strings") = "vmlinux";
+static struct klpkit_func funcs[] __used __section(".klpkit.funcs") __aligned(8) = {
+	{ .new_func = (unsigned long)__x64_sys_umask, .name = (unsigned long)x64,
+	  .objname = (unsigned long)obj_name },
+	{ .new_func = (unsigned long)__ia32_sys_umask, .name = (unsigned long)ia32,
+	  .objname = (unsigned long)obj_name },
+};
+EOF
+cat >"$TMP/umask-test.c" <<'EOF'
+#include <stdio.h>
+#include <sys/stat.h>
+int main(void)
+{
+	umask(022);
+	printf("%o\n", (unsigned int)umask(0123));
+	umask(022);
+	return 0;
+}
+EOF
+
 echo 'obj-m := klpkit_target.o' >"$SRC/Kbuild"
-kmake "$TMP/src.log" M="$SRC" cmdline_patch.o module_patch.o macros.o modules
+kmake "$TMP/src.log" M="$SRC" cmdline_patch.o module_patch.o macros.o syscall_patch.o modules
 tap_check "kbuild compiles the differ-like objects, the macros and the target module" \
-	test -f "$SRC/cmdline_patch.o" -a -f "$SRC/module_patch.o" -a -f "$SRC/macros.o" -a -f "$SRC/klpkit_target.ko"
+	test -f "$SRC/cmdline_patch.o" -a -f "$SRC/module_patch.o" -a -f "$SRC/macros.o" -a \
+	-f "$SRC/syscall_patch.o" -a -f "$SRC/klpkit_target.ko"
 
 # ---------------------------------------------------------------- macros
 
@@ -321,6 +363,22 @@ tap_check "klp-convert --check passes on it" [ "$rc" = 0 ]
 "$KC" --check -s "vmlinux=$VMLINUX" -S "$SYMVERS" "$K1" >"$TMP/k3.out" 2>&1
 rc=$?
 tap_check "klp-convert --check refuses the unconverted module (exit 4)" [ "$rc" = 4 ]
+# the syscall patch
+objcopy --strip-debug -R _ftrace_events -R .rela_ftrace_events -R __syscalls_metadata \
+	-R .rela__syscalls_metadata "$SRC/syscall_patch.o" "$TMP/syscall_patch.o"
+P3=$TMP/p3
+build_patch "$P3" livepatch-klpkit-umask "klpkit test: umask.patch" "$TMP/syscall_patch.o"
+tap_check "the template builds livepatch-klpkit-umask.ko (KPATCH_SYSCALL_DEFINE1)" [ $? = 0 ]
+C3=$TMP/livepatch-klpkit-umask.ko
+"$KC" -s "vmlinux=$VMLINUX" -S "$SYMVERS" "$P3/livepatch-klpkit-umask.ko" "$C3" >"$TMP/c3.out" 2>&1 &&
+	"$KC" --check -s "vmlinux=$VMLINUX" -S "$SYMVERS" "$C3" >>"$TMP/c3.out" 2>&1
+rc=$?
+tap_diag - <"$TMP/c3.out"
+tap_check "klp-convert and --check: it patches vmlinux:__x64_sys_umask and vmlinux:__ia32_sys_umask" \
+	[ "$rc" = 0 -a "$(mi "$C3" klpkit_funcs)" = "vmlinux:__x64_sys_umask vmlinux:__ia32_sys_umask" ]
+gcc -O2 -o "$TMP/umask-test" "$TMP/umask-test.c"
+tap_check "umask-test builds" [ -x "$TMP/umask-test" ]
+
 "$KC" --list vmlinux -s "vmlinux=$VMLINUX" | awk '{ print $3 }' >"$TMP/kallsyms.host"
 tap_check "klp-convert --list vmlinux ($(wc -l <"$TMP/kallsyms.host") symbols)" [ -s "$TMP/kallsyms.host" ]
 
@@ -379,11 +437,22 @@ check "dmesg: patching and unpatching transitions completed" \
 	sh -c "dmesg | grep -q \"'livepatch_klpkit_cmdline': patching complete\" && dmesg | grep -q \"'livepatch_klpkit_cmdline': unpatching complete\""
 check "taint only O, E, K (0x$(printf %x "$(taint)"))" [ $(($(taint) & ~0xb000)) = 0 ]
 
+before=$(umask-test)
+insmod /modules/livepatch-klpkit-umask.ko
+wait_transition livepatch_klpkit_umask
+check "KPATCH_SYSCALL_DEFINE1: the patched umask(0123) answers 456 (was $before)" [ "$(umask-test)" = 456 ]
+check "sysfs: vmlinux/__x64_sys_umask,1 and __ia32_sys_umask,1" \
+	[ -d $LP/livepatch_klpkit_umask/vmlinux/__x64_sys_umask,1 -a -d $LP/livepatch_klpkit_umask/vmlinux/__ia32_sys_umask,1 ]
+disable_patch livepatch_klpkit_umask
+rmmod livepatch_klpkit_umask
+check "umask is the original again after disable + rmmod" [ "$(umask-test)" = "$before" ]
+
 echo KALLSYMS-BEGIN
 grep -v '\[' /proc/kallsyms | awk '{ print $3 }' | gzip -c | base64
 echo KALLSYMS-END
 EOF
-"$KLP_VM_RUN" --krel "$KREL" --module "$C1" --module "$C2" --module "$SRC/klpkit_target.ko" \
+"$KLP_VM_RUN" --krel "$KREL" --module "$C1" --module "$C2" --module "$C3" --module "$SRC/klpkit_target.ko" \
+	--bin "$TMP/umask-test" \
 	--script "$TMP/vm.sh" --log "$TMP/vm.log" --timeout 240 >"$TMP/vm.out" 2>"$TMP/vm.err"
 rc=$?
 grep -v '^TAP ' "$TMP/vm.out" | sed '/^KALLSYMS-BEGIN$/,/^KALLSYMS-END$/d' | tap_diag -
