@@ -7,7 +7,7 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=lib/common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/common.sh
 . "$HERE/lib/common.sh"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/klpkit-00-vm-sample.XXXXXX")
