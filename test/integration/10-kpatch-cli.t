@@ -268,7 +268,7 @@ wait_for '[ -d $LP/klp_busy_patch ]' 30 "klp_busy_patch in sysfs"
 log "sysfs of the patch in transition: $(ls $LP/klp_busy_patch | tr '\n' ' ')"
 kp list
 check "list during the stalled transition: enabling... and the blocking kthread" \
-	eval 'status 0 && has /tmp/out "^klp_busy_patch \[enabling...\]$" && has /tmp/out "^  klp_busy_target \[unpatched\] klp_busy_fn,1$" && has /tmp/out "klp_busy: patch_state 0, target 1"'
+	eval 'status 0 && has /tmp/out "^klp_busy_patch \[enabling...\]$" && has /tmp/out "^  klp_busy_target \[patched\] klp_busy_fn,1$" && has /tmp/out "klp_busy: patch_state 0, target 1"'
 kp signal
 check "signal during the transition: status 0" \
 	eval 'status 0 && { has /tmp/err "signalled the tasks" || has /tmp/err "signals blocking tasks by itself"; }'

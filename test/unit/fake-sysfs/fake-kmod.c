@@ -120,7 +120,7 @@ static void make_patch(const char *name)
 	snprintf(sub, sizeof(sub), "%s/vmlinux/cmdline_proc_show,1", dir);
 	mkdirs(sub);
 	snprintf(sub, sizeof(sub), "%s/vmlinux", dir);
-	put(sub, "patched", "0\n");
+	put(sub, "patched", "1\n");	/* redirected from the start */
 }
 
 static long fake_insert(const char *img, size_t len)
