@@ -95,6 +95,8 @@ static void check_undefined(struct checker *c, struct kelf_symbol *s)
 	if (!c->sv || !strcmp(s->name, "_GLOBAL_OFFSET_TABLE_"))
 		return;
 	e = symvers_find(c->sv, s->name);
+	if (!e && s->bind == STB_WEAK)
+		return;	/* the loader leaves an unresolved weak symbol 0 */
 	if (!e)
 		problem(c, "undefined symbol '%s' is not exported by the target kernel: the loader would fail with \"Unknown symbol %s\"; run klp-convert",
 			s->name, s->name);

@@ -99,12 +99,11 @@ static bool is_undefined(const struct kelf_symbol *s)
  * object the module names (found with --modules). */
 static void preload_targets(struct conv *c)
 {
+	struct target *t, *tmp;
 	struct kelf_symbol *s;
 	struct klpsym ks;
 	const char *why;
 	size_t i;
-
-	struct target *t, *tmp;
 
 	/* every table given with --symbols, then the objects named here */
 	list_for_each_entry_safe(t, tmp, &c->tg->list, list)
