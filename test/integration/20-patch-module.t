@@ -26,7 +26,7 @@ KC=$KLP_TOPDIR/klp-convert/klp-convert
 PATCHDIR=$KLP_TOPDIR/kmod/patch
 
 VM_CHECKS=21
-HOST_CHECKS=22
+HOST_CHECKS=24
 
 # ---------------------------------------------------------------- kernel
 
@@ -340,6 +340,17 @@ t0=$SECONDS
 rc=$?
 tap_diag - <"$TMP/k1.out"
 tap_check "klp-convert --check against the real -dbg vmlinux passes ($((SECONDS - t0)) s)" [ "$rc" = 0 ]
+
+# KLPKIT_NAME is checked before anything is built
+bad=$TMP/badname
+mkdir -p "$bad" && cp -r "$PATCHDIR/." "$bad/" && cp "$P1/output.o" "$bad/"
+kmake "$TMP/bad1.log" M="$bad" KLPKIT_NAME='bad name!' modules >/dev/null 2>&1
+grep -q "KLPKIT_NAME 'bad name!': use only letters, digits" "$TMP/bad1.log"
+tap_check "the template refuses a module name with other characters" [ $? = 0 ]
+long=livepatch-$(printf 'x%.0s' $(seq 1 46))
+kmake "$TMP/bad2.log" M="$bad" KLPKIT_NAME="$long" modules >/dev/null 2>&1
+grep -q "is longer than 55 characters" "$TMP/bad2.log" && [ ! -e "$bad/$long.ko" ]
+tap_check "the template refuses a 56-character module name" [ $? = 0 ]
 
 # the module patch: non-replace, against the target module's table
 P2=$TMP/p2
