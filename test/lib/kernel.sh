@@ -30,8 +30,9 @@ build_function_section_objects() {
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
 	tree=$(kernel_tree "$krel") || return 1
-	make -C "$tree" -s -j"$(nproc)" KCFLAGS="-ffunction-sections -fdata-sections" \
-		"${missing[@]}" </dev/null >&2 || return 1
+	# the same lock as kpatch-build: one build in the tree at a time
+	flock "$tree/.klpkit-build.lock" make -C "$tree" -s -j"$(nproc)" \
+		KCFLAGS="-ffunction-sections -fdata-sections" "${missing[@]}" </dev/null >&2 || return 1
 	for obj in "${missing[@]}"; do
 		mkdir -p "$out/$(dirname "$obj")"
 		cp "$tree/$obj" "$out/$obj.tmp" && mv "$out/$obj.tmp" "$out/$obj" || return 1

@@ -22,8 +22,8 @@ plan $((${#DIRS[@]} * 2))
 for d in "${DIRS[@]}"; do
 	out=$cache/test-objects/selfdiff/$d
 	if [ ! -e "$out/.done" ]; then
-		make -s -C "$tree" -j"$(nproc)" KCFLAGS="-ffunction-sections -fdata-sections" \
-			"$d/" </dev/null >"$work/build.log" 2>&1
+		flock "$tree/.klpkit-build.lock" make -s -C "$tree" -j"$(nproc)" \
+			KCFLAGS="-ffunction-sections -fdata-sections" "$d/" </dev/null >"$work/build.log" 2>&1
 		rc=$?
 		if [ $rc -eq 0 ]; then
 			mkdir -p "$out" && (cd "$tree/$d" && find . -name '*.o' ! -name '*.mod.o' \
