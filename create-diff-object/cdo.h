@@ -88,6 +88,9 @@ void report_function(struct cdo *c, const char *kind, const struct kelf_symbol *
 		     const char *reason);
 int report_write(struct cdo *c, int exit_code);
 
+/* dwarf.c: "file:line" where @sym is declared, or NULL */
+const char *source_location(const char *path, const char *sym, char *buf, size_t len);
+
 /* prepare.c: per-element state, bundling, children, canonical names */
 int prepare_object(struct cdo *c, struct kelf *k);
 bool is_function(const struct kelf_symbol *s);

@@ -100,11 +100,16 @@ void cdo_error(struct cdo *c, const char *fmt, ...)
 
 void cdo_refuse(struct cdo *c, const struct kelf_symbol *sym, const char *fmt, ...)
 {
+	char where[512], kind[600];
+	const char *loc = NULL;
 	va_list ap;
 	char *msg;
 
+	if (sym && c->patched_path)
+		loc = source_location(c->patched_path, sym->name, where, sizeof(where));
+	snprintf(kind, sizeof(kind), "%s%scannot livepatch", loc ? loc : "", loc ? ": " : "");
 	va_start(ap, fmt);
-	vmsg(c, "cannot livepatch", fmt, ap, &msg);
+	vmsg(c, kind, fmt, ap, &msg);
 	va_end(ap);
 	record("refusal", sym ? sym->name : NULL, msg);
 	free(msg);

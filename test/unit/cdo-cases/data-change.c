@@ -1,5 +1,6 @@
 // expect: exit 2
 // expect: message the initial value of limit
+// expect: message data-change.c:6: cannot livepatch
 #include <linux/kernel.h>
 #ifdef PATCHED
 int limit = 20;

@@ -1,5 +1,6 @@
 // expect: exit 2
 // expect: message is __init code
+// expect: message init-change.c:6: cannot livepatch
 #include <linux/init.h>
 #include <linux/kernel.h>
 static int __init case_init(void)

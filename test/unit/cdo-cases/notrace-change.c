@@ -1,5 +1,6 @@
 // expect: exit 2
 // expect: message has no ftrace hook
+// expect: message notrace-change.c:5: cannot livepatch
 #include <linux/kernel.h>
 notrace noinline int untraced(int x)
 {
