@@ -19,16 +19,30 @@ tree=$(kernel_tree "$krel") || skip_all "cannot prepare the kernel tree for $kre
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mapfile -t cases < <(find "$CASES" -maxdepth 1 -name '*.c' -printf '%f\n' | sed 's/\.c$//' | sort)
+# a case is NAME.c, or a directory NAME/ of .c files linked into one object
+# (ld -r of several files: several STT_FILE blocks) with the expectations
+# in NAME/expect
+mapfile -t cases < <(find "$CASES" -mindepth 1 -maxdepth 1 \( -name '*.c' -o -type d \) \
+	-printf '%f\n' | sed 's/\.c$//' | sort)
+expectations() { if [ -d "$CASES/$1" ]; then cat "$CASES/$1/expect"; else cat "$CASES/$1.c"; fi; }
 # Both builds in one directory, as kpatch-build does: __FILE__ must not differ.
 mkdir -p "$work/src" "$work/orig" "$work/patched"
 cp "$CASES"/*.c "$work/src/"
 printf 'obj-m += %s.o\n' "${cases[@]}" >"$work/src/Kbuild"
+for c in "${cases[@]}"; do
+	[ -d "$CASES/$c" ] || continue
+	parts=()
+	for f in "$CASES/$c"/*.c; do
+		cp "$f" "$work/src/$c-$(basename "$f")"
+		parts+=("$c-$(basename "$f" .c).o")
+	done
+	echo "$c-y := ${parts[*]}" >>"$work/src/Kbuild"
+done
 
 # expectations: one test per expect line, plus the exact function sets
 n=1
 for c in "${cases[@]}"; do
-	n=$((n + $(grep -c '^// expect: \(exit\|klpsym\|message\)' "$CASES/$c.c") + 1))
+	n=$((n + $(expectations "$c" | grep -c '^// expect: \(exit\|klpsym\|message\)') + 1))
 done
 plan "$n"
 
@@ -53,7 +67,7 @@ for c in "${cases[@]}"; do
 	if grep -qE 'Sanitizer|runtime error' "$work/$c.err"; then
 		rc="$rc (sanitizer report)"
 	fi
-	want_funcs=$(sed -n 's#^// expect: \(changed\|new\) \(.*\)#\1 \2#p' "$CASES/$c.c" | sort)
+	want_funcs=$(expectations "$c" | sed -n 's#^// expect: \(changed\|new\) \(.*\)#\1 \2#p' | sort)
 	got_funcs=$(sed -n 's#.*: \(changed\|new\) function: \(.*\)#\1 \2#p' "$work/$c.err" | sort)
 	[ "$want_funcs" = "$got_funcs" ]
 	ok $? "$c: functions reported: ${got_funcs//$'\n'/, }" ||
@@ -72,6 +86,6 @@ for c in "${cases[@]}"; do
 			grep -qF -- "$arg" "$work/$c.err"
 			ok $? "$c: says '$arg'" || diag_file "$work/$c.err" ;;
 		esac
-	done < <(sed -n 's#^// expect: \(exit\|klpsym\|message\) \(.*\)#\1 \2#p' "$CASES/$c.c")
+	done < <(expectations "$c" | sed -n 's#^// expect: \(exit\|klpsym\|message\) \(.*\)#\1 \2#p')
 done
 [ "$TAP_FAILED" -eq 0 ]
