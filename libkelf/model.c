@@ -299,13 +299,18 @@ int kelf_set_data(struct kelf_section *sec, const void *data, size_t size)
 		else
 			memset(copy, 0, size);
 	}
+	kelf_take_data(sec, copy, size);
+	return 0;
+}
+
+void kelf_take_data(struct kelf_section *sec, void *buf, size_t size)
+{
 	if (sec->data_owned)
 		free(sec->data);
-	sec->data = copy;
-	sec->data_owned = copy != NULL;
+	sec->data = buf;
+	sec->data_owned = buf != NULL;
 	sec->size = size;
 	sec->sh.sh_size = size;
-	return 0;
 }
 
 struct kelf_symbol *kelf_add_symbol(struct kelf *k, const char *name,

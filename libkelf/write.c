@@ -130,17 +130,6 @@ static int number_symbols(struct kelf *k, size_t *first_global)
 	return 0;
 }
 
-static int take_buffer(struct kelf_section *sec, void *buf, size_t size)
-{
-	if (sec->data_owned)
-		free(sec->data);
-	sec->data = buf;
-	sec->data_owned = buf != NULL;
-	sec->size = size;
-	sec->sh.sh_size = size;
-	return 0;
-}
-
 static uint32_t shndx_of(const struct kelf_symbol *s, Elf32_Word *xndx)
 {
 	*xndx = 0;
@@ -195,12 +184,12 @@ static int build_symtab(struct kelf *k, size_t first_global)
 		if (xndx)
 			xndx[i] = x;
 	}
-	take_buffer(k->symtab, syms, n * sizeof(*syms));
+	kelf_take_data(k->symtab, syms, n * sizeof(*syms));
 	k->symtab->sh.sh_info = first_global;
 	k->symtab->sh.sh_entsize = sizeof(Elf64_Sym);
-	take_buffer(k->strtab, names.buf, names.len);
+	kelf_take_data(k->strtab, names.buf, names.len);
 	if (xndx)
-		take_buffer(k->symtab_shndx, xndx, n * sizeof(*xndx));
+		kelf_take_data(k->symtab_shndx, xndx, n * sizeof(*xndx));
 	return 0;
 oom:
 	kelf_oom(k);
@@ -247,7 +236,7 @@ static int build_rela(struct kelf *k, struct kelf_section *sec)
 		free(out);
 		out = NULL;
 	}
-	take_buffer(sec, out, sec->nr_relas * sizeof(*out));
+	kelf_take_data(sec, out, sec->nr_relas * sizeof(*out));
 	sec->sh.sh_entsize = sizeof(Elf64_Rela);
 	sec->sh.sh_link = k->symtab->index;
 	sec->sh.sh_info = sec->base->index;
@@ -272,7 +261,7 @@ static int build_group(struct kelf *k, struct kelf_section *sec)
 		free(w);
 		return -1;
 	}
-	take_buffer(sec, w, n * sizeof(*w));
+	kelf_take_data(sec, w, n * sizeof(*w));
 	sec->sh.sh_entsize = 4;
 	sec->sh.sh_link = k->symtab->index;
 	sec->sh.sh_info = sec->group_sym->index;
@@ -294,7 +283,8 @@ static int build_shstrtab(struct kelf *k)
 		}
 		sec->sh.sh_name = off;
 	}
-	return take_buffer(k->shstrtab, names.buf, names.len);
+	kelf_take_data(k->shstrtab, names.buf, names.len);
+	return 0;
 }
 
 static int fix_links(struct kelf *k)
