@@ -81,6 +81,18 @@ static int include_symbol(struct cdo *c, struct kelf_symbol *s)
 	return include_refs(c, s->sec, s->sym.st_value, s->sym.st_size);
 }
 
+/* A function or object that moved to another kind of section (.data → .rodata, …). */
+static bool check_moved(struct cdo *c, struct kelf_symbol *s)
+{
+	struct kelf_symbol *o = YI(s)->twin;
+
+	if (!o || !o->sec || SI(o->sec)->kind == SI(s->sec)->kind)
+		return false;
+	cdo_refuse(c, s, "%s moved from section %s to %s: code and data in the running kernel still use it where it was. Keep its attributes (const, __init, __read_mostly …) unchanged",
+		   s->name, o->sec->name, s->sec->name);
+	return true;
+}
+
 static bool has_fentry(const struct kelf_symbol *f)
 {
 	struct kelf_section *rs = f->sec->rela;
@@ -102,6 +114,8 @@ static void check_function(struct cdo *c, struct kelf_symbol *f)
 {
 	struct sym_info *y = YI(f);
 
+	if (SI(f->sec)->kind != SK_INIT && check_moved(c, f))
+		return;
 	if (SI(f->sec)->kind == SK_INIT) {
 		cdo_refuse(c, f, "%s is %s code (section %s): it runs only at boot or unload and is freed afterwards, so a livepatch cannot change it. Leave it unchanged, or patch the code that runs later",
 			   f->name, strstr(f->sec->name, "exit") ? "__exit" : "__init",
@@ -118,6 +132,8 @@ static void check_data(struct cdo *c, struct kelf_symbol *d)
 	struct sym_info *y = YI(d);
 	enum sec_kind k = SI(d->sec)->kind;
 
+	if (!y->special_static && check_moved(c, d))
+		return;
 	if (y->status != ST_CHANGED || y->special_static)
 		return;
 	if (k == SK_INIT)

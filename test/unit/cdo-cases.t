@@ -7,6 +7,7 @@
 #   changed F / new F   the exact set of changed / new functions reported
 #   klpsym NAME         the output has this undefined .klp.sym symbol
 #   message TEXT        stderr contains TEXT
+#   parent NAME         the object belongs to module NAME (default vmlinux)
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
@@ -61,7 +62,8 @@ ok $? "built ${#cases[@]} fixtures twice with kbuild for $krel" || diag_file "$w
 for c in "${cases[@]}"; do
 	o=$work/orig/$c.o p=$work/patched/$c.o out=$work/$c.out.o
 	readelf -s --wide "$o" >"$work/$c.symtab"
-	"$CDO" --report "$work/$c.json" "$o" "$p" vmlinux "$work/$c.symtab" /dev/null \
+	parent=$(expectations "$c" | sed -n 's#^// expect: parent ##p')
+	"$CDO" --report "$work/$c.json" "$o" "$p" "${parent:-vmlinux}" "$work/$c.symtab" /dev/null \
 		test "$out" >"$work/$c.stdout" 2>"$work/$c.err"
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error' "$work/$c.err"; then
