@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe compiled against the target tree by kpatch-build: the entry sizes of
+ * the special sections, exported to create-diff-object as *_STRUCT_SIZE.
+ */
+#include <linux/bug.h>
+#include <linux/jump_label.h>
+#include <linux/printk.h>
+#include <linux/static_call_types.h>
+#include <asm/alternative.h>
+#include <asm/extable.h>
+#include <asm/orc_types.h>
+#include <asm/paravirt_types.h>
+
+#define SIZE(name, type) const unsigned long klpkit_size_##name __used = sizeof(type)
+SIZE(BUG, struct bug_entry);
+SIZE(JUMP, struct jump_entry);
+SIZE(ALT, struct alt_instr);
+SIZE(EX, struct exception_table_entry);
+SIZE(ORC, struct orc_entry);
+SIZE(STATIC_CALL, struct static_call_site);
+SIZE(PRINTK_INDEX, struct pi_entry *);
+SIZE(PARA, struct paravirt_patch_site);
