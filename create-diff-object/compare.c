@@ -22,8 +22,10 @@ static const char *string_at(struct kelf_section *sec, int64_t off)
 static bool strings_equal(struct kelf_section *ra, const struct kelf_rela *a,
 			  struct kelf_section *rb, const struct kelf_rela *b)
 {
-	const char *sa = string_at(a->sym->sec, a->addend + kelf_target_bias(ra, a));
-	const char *sb = string_at(b->sym->sec, b->addend + kelf_target_bias(rb, b));
+	const char *sa = string_at(a->sym->sec, (int64_t)a->sym->sym.st_value + a->addend +
+				   kelf_target_bias(ra, a));
+	const char *sb = string_at(b->sym->sec, (int64_t)b->sym->sym.st_value + b->addend +
+				   kelf_target_bias(rb, b));
 
 	return sa && sb && !strcmp(sa, sb);
 }

@@ -38,6 +38,11 @@ static int include_refs(struct cdo *c, struct kelf_section *sec, uint64_t start,
 		t = kelf_rela_target(relasec, r, &off);
 		if (!t->sec)
 			continue;	/* undefined: external */
+		/* local labels (.LC0 …) of constant pools are not in kallsyms */
+		if (t->type == STT_NOTYPE && t->bind == STB_LOCAL) {
+			SI(t->sec)->include = true;
+			continue;
+		}
 		if (t->type == STT_SECTION) {
 			enum sec_kind k = SI(t->sec)->kind;
 

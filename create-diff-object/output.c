@@ -227,6 +227,15 @@ static struct kelf_symbol *map_reference(struct cdo *c, struct kelf_section *rel
 		}
 		return o->secsym;
 	}
+	if (t->type == STT_NOTYPE && t->bind == STB_LOCAL && t->sec) {
+		/* a local label (.LC0 …): copy its section, point into the copy */
+		struct kelf_section *o = whole_copy(c, t->sec);
+
+		if (!o)
+			return NULL;
+		*addend = (int64_t)t->sym.st_value + off;
+		return o->secsym;
+	}
 	if (YI(t)->out && (special || YI(t)->status != ST_CHANGED ||
 			   !is_function(t) || is_branch(relasec, r)))
 		return YI(t)->out;
