@@ -15,6 +15,7 @@ ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
 		echo "not ok $TAP_N - $*"
 		TAP_FAILED=$((TAP_FAILED + 1))
 	fi
+	return "$rc"	# so that "ok $? ... || diag ..." explains a failure
 }
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
