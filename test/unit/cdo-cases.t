@@ -50,7 +50,8 @@ plan "$n"
 build() {	# build VARIANT EXTRA-KCFLAGS
 	local c
 	# shellcheck disable=SC2046
-	make -s -C "$tree" M="$work/src" KCFLAGS="-ffunction-sections -fdata-sections $2" \
+	make -s -C "$tree" M="$work/src" \
+		KCFLAGS="-ffunction-sections -fdata-sections -I$TOPDIR/kmod/patch $2" \
 		$(printf '%s.o ' "${cases[@]}") </dev/null >>"$work/build.log" 2>&1 || return 1
 	for c in "${cases[@]}"; do
 		mv "$work/src/$c.o" "$work/$1/$c.o" || return 1
