@@ -127,6 +127,12 @@ static void check_function(struct cdo *c, struct kelf_symbol *f)
 			   f->sec->name);
 		return;
 	}
+	if (f->sec->group) {
+		cdo_refuse(c, f, "function %s is in a COMDAT section group (%s, signature %s) and changed: the linker keeps one copy of a group for the whole kernel, so a livepatch cannot tell which one runs. Move the change out of the inline/COMDAT function",
+			   f->name, f->sec->group->name,
+			   f->sec->group->group_sym ? f->sec->group->group_sym->name : "?");
+		return;
+	}
 	if (y->status == ST_CHANGED && !y->parent && !has_fentry(f))
 		cdo_refuse(c, f, "function %s changed but has no ftrace hook (it is notrace, or the compiler made it a non-traceable copy); livepatch can only redirect traceable functions. Patch its traceable callers instead",
 			   f->name);
