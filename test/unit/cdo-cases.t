@@ -8,6 +8,7 @@
 #   klpsym NAME         the output has this undefined .klp.sym symbol
 #   message TEXT        stderr contains TEXT
 #   parent NAME         the object belongs to module NAME (default vmlinux)
+#   section NAME        the output has a section NAME
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
@@ -43,7 +44,7 @@ done
 # expectations: one test per expect line, plus the exact function sets
 n=1
 for c in "${cases[@]}"; do
-	n=$((n + $(expectations "$c" | grep -c '^// expect: \(exit\|klpsym\|message\)') + 1))
+	n=$((n + $(expectations "$c" | grep -c '^// expect: \(exit\|klpsym\|message\|section\)') + 1))
 done
 plan "$n"
 
@@ -88,7 +89,10 @@ for c in "${cases[@]}"; do
 		message)
 			grep -qF -- "$arg" "$work/$c.err"
 			ok $? "$c: says '$arg'" || diag_file "$work/$c.err" ;;
+		section)
+			readelf -SW "$out" 2>/dev/null | grep -qE " $arg +(PROGBITS|NOBITS)"
+			ok $? "$c: output has section $arg" || diag "$(readelf -SW "$out" 2>&1 | tail -n 20)" ;;
 		esac
-	done < <(expectations "$c" | sed -n 's#^// expect: \(exit\|klpsym\|message\) \(.*\)#\1 \2#p')
+	done < <(expectations "$c" | sed -n 's#^// expect: \(exit\|klpsym\|message\|section\) \(.*\)#\1 \2#p')
 done
 [ "$TAP_FAILED" -eq 0 ]
