@@ -5,6 +5,7 @@
  * dropped or kept.  Rows are matched in order; a name ending in '*' is a
  * prefix.
  */
+#include <fnmatch.h>
 #include <string.h>
 #include "cdo.h"
 
@@ -27,6 +28,10 @@ static const struct sec_rule rules[] = {
 	{ ".x86_cpu_dev.init", SK_DROP },
 	{ ".apicdrivers", SK_DROP },
 	{ "__setup_str*", SK_DROP },
+	{ "*.init", SK_INIT },		/* .lsm_info.init, ... */
+	{ "__earlycon_table", SK_DROP },
+	{ "__*_of_table", SK_DROP },
+	{ "___srcu_struct_ptrs", SK_DROP },
 
 	/* special tables, regenerated entry by entry (special.c) */
 	{ "__bug_table", SK_SPECIAL },
@@ -106,6 +111,8 @@ static const struct sec_rule rules[] = {
 	{ ".data.*", SK_DATA },
 	{ ".data..*", SK_DATA },
 	{ ".ref.data", SK_DATA },
+	{ "__*_sched_class", SK_DATA },	/* identity matters: never copied */
+	{ ".vvar*", SK_DATA },
 	{ ".tbss*", SK_BSS },
 	{ ".tdata*", SK_DATA },
 
@@ -119,15 +126,6 @@ static const struct sec_rule rules[] = {
 	{ ".gnu.build.attributes*", SK_DROP },
 	{ ".GCC.command.line", SK_DROP },
 };
-
-static bool match(const char *pattern, const char *name)
-{
-	size_t n = strlen(pattern);
-
-	if (n && pattern[n - 1] == '*')
-		return !strncmp(pattern, name, n - 1);
-	return !strcmp(pattern, name);
-}
 
 enum sec_kind section_kind(const struct kelf_section *sec)
 {
@@ -145,7 +143,7 @@ enum sec_kind section_kind(const struct kelf_section *sec)
 	    !strncmp(s->name, ".rodata", 7))
 		return SK_STRINGS;
 	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (match(rules[i].pattern, s->name))
+		if (!fnmatch(rules[i].pattern, s->name, 0))
 			return rules[i].kind;
 	return SK_UNKNOWN;
 }

@@ -8,7 +8,7 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
 CDO=$TOPDIR/create-diff-object/create-diff-object
-read -r -a DIRS <<<"${KLPKIT_SELFDIFF_DIRS:-fs/proc kernel/livepatch net/ipv4 fs/ext4}"
+read -r -a DIRS <<<"${KLPKIT_SELFDIFF_DIRS:-fs/proc kernel/livepatch kernel/sched net/ipv4 fs/ext4 mm}"
 
 krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release"
 tree=$(kernel_tree "$krel") || skip_all "cannot prepare the kernel tree for $krel"
