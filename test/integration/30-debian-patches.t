@@ -10,8 +10,21 @@
 #   Extra-Patches: F...    more patch files (same directory) for the same module
 #   Target-Modules: M...   Debian modules the VM test needs (modprobe M)
 #   Extra-Modules: N...    other patch modules of this suite the VM test needs
-# In the VM: $MOD is the module name, $KO its path; /modules/ has them all.
-# KLPKIT_PATCHES=glob limits the run (e.g. KLPKIT_PATCHES='cmdline*').
+#                          (built here too when KLPKIT_PATCHES leaves them out)
+#   Expect-Sections: S...  sections the built module must have (readelf -S)
+#   Expect-Changed: F...   exactly the changed (not new) functions of the build
+#                          (kpatch-build --report): guards against functions
+#                          pulled in by a false change
+#   Known-Failure: [CHECKS:] TEXT
+#                          a tool bug makes checks fail today: they are
+#                          reported as TAP TODO with TEXT (not failures; prove
+#                          lists them when they pass again).  CHECKS, comma
+#                          separated, from build, sections, changed, loaded,
+#                          message; default build,loaded (message for -FAIL)
+# Extra patches of Extra-Patches are named *.diff so that they are not built
+# alone.  In the VM: $MOD is the module name, $KO its path; /modules/ has them
+# all.  KLPKIT_PATCHES='GLOB...' limits the run (e.g. KLPKIT_PATCHES='cmdline*'
+# or 'cmdline* *-FAIL').
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
@@ -24,41 +37,117 @@ krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release"
 kernel_tree "$krel" >/dev/null 2>&1 || skip_all "cannot prepare the kernel tree for $krel"
 moddir=$("$KERNEL_CACHE" path "$krel" modules)
 
-# shellcheck disable=SC2086 # KLPKIT_PATCHES is a glob
-mapfile -t patches < <(cd "$DIR" && ls ${KLPKIT_PATCHES:-*}.patch 2>/dev/null)
-# shellcheck disable=SC2086
-mapfile -t vmtests < <(cd "$DIR" && ls ${KLPKIT_PATCHES:-*}-LOADED.test 2>/dev/null)
+# select SUFFIX: the files NAME$SUFFIX for the globs NAME of KLPKIT_PATCHES
+select_files() {
+	local g globs
+	read -r -a globs <<<"${KLPKIT_PATCHES:-*}"
+	for g in "${globs[@]}"; do
+		# shellcheck disable=SC2086 # g is a glob
+		(cd "$DIR" && ls -d $g"$1" 2>/dev/null)
+	done | sort -u
+}
+mapfile -t patches < <(select_files .patch)
+mapfile -t vmtests < <(select_files -LOADED.test)
 header() { sed -n "s/^$2: *//p" "$DIR/$1" | head -n 1; }
 modname() { local n=${1%.patch}; echo "${n//-/_}"; }
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-nfail=$(printf '%s\n' "${patches[@]}" | grep -c -- '-FAIL\.patch$')
-plan $((${#patches[@]} + nfail + ${#vmtests[@]}))
+# todo PATCH CHECK: the Known-Failure text if it applies to CHECK
+todo() {
+	local kf checks
+	kf=$(header "$1" Known-Failure)
+	[ -n "$kf" ] || return 0
+	if [[ $kf =~ ^([a-z]+(,[a-z]+)*):\ *(.*)$ ]]; then
+		checks=${BASH_REMATCH[1]} kf=${BASH_REMATCH[3]}
+	else
+		case "$1" in *-FAIL.patch) checks=message ;; *) checks=build,loaded ;; esac
+	fi
+	[[ ",$checks," == *",$2,"* ]] && echo "$kf"
+	return 0
+}
 
-for p in "${patches[@]}"; do
+# check RC DESC [TODO]: ok/not ok, "# TODO TEXT" when a Known-Failure applies
+check() {
+	local rc=$1 desc=$2 todo=${3:-}
+	if [ -z "$todo" ]; then
+		ok "$rc" "$desc"
+		return
+	fi
+	TAP_N=$((TAP_N + 1))
+	if [ "$rc" -eq 0 ]; then echo "ok $TAP_N - $desc # TODO $todo"; else echo "not ok $TAP_N - $desc # TODO $todo"; fi
+	return "$rc"
+}
+
+# changed MOD: the changed functions of the build's report, sorted
+changed() {
+	jq -r '[.objects[].diff | select(. != null) | .changed_functions[]?.name] | sort | join(" ")' \
+		"$work/$1.json" 2>/dev/null
+}
+
+# build PATCH: kpatch-build it into $work (output in $work/MOD.out), sets rc, took
+build() {
+	local p=$1 mod e opts extra=() start
 	mod=$(modname "$p")
 	read -r -a opts <<<"$(header "$p" Build-Options)"
-	extra=()
 	for e in $(header "$p" Extra-Patches); do extra+=("$DIR/$e"); done
 	start=$SECONDS
 	"$KPB" -a "$krel" -n "$mod" -o "$work" "${opts[@]}" --report "$work/$mod.json" \
 		"$DIR/$p" "${extra[@]}" >"$work/$mod.out" 2>&1
 	rc=$?
 	took=$((SECONDS - start))
+}
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+nfail=$(printf '%s\n' "${patches[@]}" | grep -c -- '-FAIL\.patch$')
+nextra=0
+for p in "${patches[@]}"; do
+	[ -z "$(header "$p" Expect-Sections)" ] || nextra=$((nextra + 1))
+	[ -z "$(header "$p" Expect-Changed)" ] || nextra=$((nextra + 1))
+done
+plan $((${#patches[@]} + nfail + nextra + ${#vmtests[@]}))
+
+for p in "${patches[@]}"; do
+	mod=$(modname "$p")
+	build "$p"
 	case "$p" in
 	*-FAIL.patch)
 		want=$(header "$p" Expect-Exit)
 		[ "$rc" = "$want" ] && [ ! -e "$work/$mod.ko" ]
-		ok $? "$p: refused with exit $want (got $rc, ${took}s)" || diag_file "$work/$mod.out" 15
+		check $? "$p: refused with exit $want (got $rc, ${took}s)" "$(todo "$p" build)" ||
+			diag_file "$work/$mod.out" 15
 		grep -qF -- "$(header "$p" Expect-Error)" "$work/$mod.out"
-		ok $? "$p: says '$(header "$p" Expect-Error)'" || diag_file "$work/$mod.out" 15
+		check $? "$p: says '$(header "$p" Expect-Error)'" "$(todo "$p" message)" ||
+			diag_file "$work/$mod.out" 15
 		;;
 	*)
 		[ "$rc" -eq 0 ] && [ -s "$work/$mod.ko" ]
-		ok $? "$p: built $mod.ko (${took}s)" || diag_file "$work/$mod.out" 25
+		check $? "$p: built $mod.ko (${took}s)" "$(todo "$p" build)" || diag_file "$work/$mod.out" 25
+		diag "$p: changed: $(changed "$mod")"
+		sects=$(header "$p" Expect-Sections)
+		if [ -n "$sects" ]; then
+			absent=''
+			for sec in $sects; do
+				readelf -SW "$work/$mod.ko" 2>/dev/null | grep -qE "\] ${sec//./\\.} " || absent+=" $sec"
+			done
+			[ -s "$work/$mod.ko" ] && [ -z "$absent" ]
+			check $? "$p: $mod.ko has sections $sects${absent:+ (missing:$absent)}" "$(todo "$p" sections)"
+		fi
+		want=$(header "$p" Expect-Changed)
+		if [ -n "$want" ]; then
+			got=$(changed "$mod")
+			want=$(tr ' ' '\n' <<<"$want" | sed '/^$/d' | sort | tr '\n' ' ')
+			[ "$got " = "$want" ]
+			check $? "$p: changed functions are exactly: ${want% }${got:+ (got: $got)}" "$(todo "$p" changed)"
+		fi
 		;;
 	esac
+done
+
+# modules of Extra-Modules that the KLPKIT_PATCHES selection left out
+for t in "${vmtests[@]}"; do
+	for e in $(header "${t%-LOADED.test}.patch" Extra-Modules); do
+		[ -e "$work/$(modname "$e").out" ] || build "$e"
+	done
 done
 
 for t in "${vmtests[@]}"; do
@@ -72,12 +161,19 @@ for t in "${vmtests[@]}"; do
 	for e in $(header "$p" Extra-Modules); do
 		args+=(--module "$work/$(modname "$e").ko")
 	done
+	todo=$(todo "$p" loaded)
 	if [ ! -s "$work/$mod.ko" ]; then
-		ok 1 "$t: no module to test ($p did not build)"
+		check 1 "$t: no module to test ($p did not build)" "$todo"
 		continue
 	fi
+	for e in $(header "$p" Extra-Modules); do
+		if [ ! -s "$work/$(modname "$e").ko" ]; then
+			check 1 "$t: no module to test ($e did not build)" "$todo"
+			continue 2
+		fi
+	done
 	"$VMRUN" "${args[@]}" >"$work/$mod.vm" 2>&1
-	ok $? "$t: $(grep -o 'PASS in .*\|FAIL after .*' "$work/$mod.vm" | head -n 1)" ||
+	check $? "$t: $(grep -o 'PASS in .*\|FAIL after .*' "$work/$mod.vm" | head -n 1)" "$todo" ||
 		diag_file "$work/$mod.vm" 40
 done
 [ "$TAP_FAILED" -eq 0 ]

@@ -19,6 +19,10 @@
 #   taint                                 print /proc/sys/kernel/tainted
 #
 # TIMEOUT_S defaults to $KLP_WAIT_TIMEOUT (60 s): TCG guests are slow.
+#
+# Note: busybox insmod retries a failed finit_module() with init_module(), so
+# the init of a module that refuses to load (e.g. a livepatch whose pre-patch
+# callback fails) runs twice: expect its messages once or twice in dmesg.
 
 KLP_SYSFS=${KLP_SYSFS:-/sys/kernel/livepatch}
 KLP_WAIT_TIMEOUT=${KLP_WAIT_TIMEOUT:-60}
