@@ -35,6 +35,27 @@ static bool in_strings(const struct kelf_symbol *s)
 	return s->sec && SI(s->sec)->kind == SK_STRINGS;
 }
 
+/* Mergeable constants (.rodata.cst16 …): the linker dedups them by value. */
+static bool in_merge_consts(const struct kelf_symbol *s)
+{
+	return s->sec && (s->sec->sh.sh_flags & SHF_MERGE) &&
+	       !(s->sec->sh.sh_flags & SHF_STRINGS) && s->sec->sh.sh_entsize;
+}
+
+static bool consts_equal(struct kelf_section *ra, const struct kelf_rela *a,
+			 struct kelf_section *rb, const struct kelf_rela *b)
+{
+	struct kelf_section *sa = a->sym->sec, *sb = b->sym->sec;
+	int64_t oa = (int64_t)a->sym->sym.st_value + a->addend + kelf_target_bias(ra, a);
+	int64_t ob = (int64_t)b->sym->sym.st_value + b->addend + kelf_target_bias(rb, b);
+	uint64_t n = sa->sh.sh_entsize;
+
+	if (n != sb->sh.sh_entsize || !sa->data || !sb->data || oa < 0 || ob < 0 ||
+	    (uint64_t)oa + n > sa->size || (uint64_t)ob + n > sb->size)
+		return false;
+	return !memcmp(sa->data + oa, sb->data + ob, n);
+}
+
 bool rela_targets_equal(struct kelf_section *ra, const struct kelf_rela *a,
 			struct kelf_section *rb, const struct kelf_rela *b)
 {
@@ -47,6 +68,9 @@ bool rela_targets_equal(struct kelf_section *ra, const struct kelf_rela *a,
 		return a->sym == b->sym && a->addend == b->addend;
 	if (in_strings(a->sym) || in_strings(b->sym))
 		return in_strings(a->sym) && in_strings(b->sym) && strings_equal(ra, a, rb, b);
+	if (in_merge_consts(a->sym) || in_merge_consts(b->sym))
+		return in_merge_consts(a->sym) && in_merge_consts(b->sym) &&
+		       consts_equal(ra, a, rb, b);
 	ta = kelf_rela_target(ra, a, &oa);
 	tb = kelf_rela_target(rb, b, &ob);
 	if (ta->sec && tb->sec && !strcmp(ta->sec->name, ".altinstr_aux") &&

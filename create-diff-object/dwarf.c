@@ -44,7 +44,9 @@ static bool find_die(Dwarf_Die *die, const char *name, Dwarf_Die *out, int depth
 	do {
 		const char *n = dwarf_diename(&child);
 
-		if (is_decl(&child) && n && !strcmp(n, name) && dwarf_decl_file(&child)) {
+		/* the definition, not an extern declaration from a header */
+		if (is_decl(&child) && n && !strcmp(n, name) && dwarf_decl_file(&child) &&
+		    !dwarf_hasattr(&child, DW_AT_declaration)) {
 			*out = child;
 			return true;
 		}

@@ -91,7 +91,14 @@ static bool check_moved(struct cdo *c, struct kelf_symbol *s)
 {
 	struct kelf_symbol *o = YI(s)->twin;
 
-	if (!o || !o->sec || SI(o->sec)->kind == SI(s->sec)->kind)
+	enum sec_kind ko, ks;
+
+	if (!o || !o->sec)
+		return false;
+	/* .data ↔ .bss is a change of initial value, not a move */
+	ko = SI(o->sec)->kind == SK_BSS ? SK_DATA : SI(o->sec)->kind;
+	ks = SI(s->sec)->kind == SK_BSS ? SK_DATA : SI(s->sec)->kind;
+	if (ko == ks)
 		return false;
 	cdo_refuse(c, s, "%s moved from section %s to %s: code and data in the running kernel still use it where it was. Keep its attributes (const, __init, __read_mostly …) unchanged",
 		   s->name, o->sec->name, s->sec->name);
@@ -134,8 +141,10 @@ static void check_function(struct cdo *c, struct kelf_symbol *f)
 		return;
 	}
 	if (y->status == ST_CHANGED && !y->parent && !has_fentry(f))
-		cdo_refuse(c, f, "function %s changed but has no ftrace hook (it is notrace, or the compiler made it a non-traceable copy); livepatch can only redirect traceable functions. Patch its traceable callers instead",
-			   f->name);
+		cdo_refuse(c, f, "function %s changed but has no ftrace hook (it is notrace, or the compiler made it a non-traceable copy); livepatch can only redirect traceable functions. %s",
+			   f->name, !strncmp(f->name, "__do_sys_", 9) ?
+			   "For a system call, define it with KPATCH_SYSCALL_DEFINEn (kpatch-syscall.h)" :
+			   "Patch its traceable callers instead");
 }
 
 static void check_data(struct cdo *c, struct kelf_symbol *d)
