@@ -35,11 +35,9 @@ static void problem(struct checker *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", c->k->path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	kelf_verror(c->k, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	c->problems++;
 }
 

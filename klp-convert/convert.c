@@ -65,11 +65,9 @@ static void refuse(struct conv *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: error: ", c->k->path);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	kelf_verror(c->k, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	c->refused++;
 }
 

@@ -11,6 +11,11 @@ static void vreport(const struct kelf *k, const char *kind, const char *fmt,
 	fputc('\n', stderr);
 }
 
+void kelf_verror(const struct kelf *k, const char *fmt, va_list ap)
+{
+	vreport(k, "error", fmt, ap);
+}
+
 void kelf_error(const struct kelf *k, const char *fmt, ...)
 {
 	va_list ap;

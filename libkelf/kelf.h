@@ -15,6 +15,7 @@
 #define KELF_H
 
 #include <gelf.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -125,6 +126,7 @@ int kelf_write(struct kelf *k, const char *path);
 /* Messages: "PATH: error: ...", "PATH: warning: ..." */
 void kelf_error(const struct kelf *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+void kelf_verror(const struct kelf *k, const char *fmt, va_list ap);
 void kelf_warn(const struct kelf *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
