@@ -1,7 +1,10 @@
 # klpkit: binary-diff livepatch builder for Linux.
 #   make                 build every tool in place
 #   make SANITIZE=1      same, with ASan + UBSan
-#   make check           unit + integration tests (the README's test command)
+#   make check           unit + integration tests, representative set (the
+#                        README's test command, what CI runs)
+#   make check-full      every test: all integration patches, more self-diff
+#                        directories, the long stress run
 #   make unit            unit tests only
 #   make integration     kpatch-build + qemu tests against Debian's 6.1 kernel
 #   make lint            shellcheck on every bash script
@@ -22,7 +25,7 @@ COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 CSUBDIRS   := libkelf create-diff-object klp-convert kpatch
 SUBMAKE     = $(MAKE) --no-print-directory -C
 
-.PHONY: all $(CSUBDIRS) clean check unit integration lint deps install demo bench
+.PHONY: all $(CSUBDIRS) clean check check-full unit integration lint deps install demo bench
 
 all: $(CSUBDIRS)
 
@@ -50,6 +53,10 @@ integration: deps
 check: deps
 	@$(TESTBUILD)
 	@scripts/run-tests all
+
+check-full: deps
+	@$(TESTBUILD)
+	@scripts/run-tests full
 
 lint:
 	@shellcheck -x -e SC1091 $$(scripts/list-shell-scripts)

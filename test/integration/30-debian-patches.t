@@ -33,8 +33,8 @@ DIR=$TOPDIR/test/integration/debian-6.1
 KPB=$TOPDIR/kpatch-build/kpatch-build
 VMRUN=$TOPDIR/test/integration/vm-run
 
-krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release"
-kernel_tree "$krel" >/dev/null 2>&1 || skip_all "cannot prepare the kernel tree for $krel"
+need_kernel
+krel=$KREL
 moddir=$("$KERNEL_CACHE" path "$krel" modules)
 
 # select SUFFIX: the files NAME$SUFFIX for the globs NAME of KLPKIT_PATCHES

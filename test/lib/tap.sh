@@ -20,6 +20,23 @@ ok() {	# ok CONDITION-EXIT-STATUS DESCRIPTION
 
 skip_all() { echo "1..0 # SKIP $*"; exit 0; }
 
+# skip N REASON: N skipped tests (counted as skipped, never as passed)
+skip() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		TAP_N=$((TAP_N + 1))
+		echo "ok $TAP_N # SKIP $2"
+	done
+}
+
+# bail REASON [FILE]: the whole file fails with one "not ok" (before any plan)
+bail() {
+	echo "1..1"
+	echo "not ok 1 - $1"
+	[ -z "${2:-}" ] || diag_file "$2" 30
+	exit 1
+}
+
 # shellcheck disable=SC2001
 diag() { sed 's/^/# /' <<<"$*"; }
 

@@ -16,8 +16,8 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 CDO=$TOPDIR/create-diff-object/create-diff-object
 CASES=$TOPDIR/test/unit/cdo-cases
 
-krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release"
-tree=$(kernel_tree "$krel") || skip_all "cannot prepare the kernel tree for $krel"
+need_kernel
+krel=$KREL tree=$TREE
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

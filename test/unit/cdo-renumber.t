@@ -11,15 +11,23 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/kernel.sh"
 CDO=$TOPDIR/create-diff-object/create-diff-object
 
-krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release"
-cache=$("$KERNEL_CACHE" path "$krel" dir 2>/dev/null) || skip_all "kernel $krel not fetched"
-objs=$cache/test-objects/selfdiff
-[ -f "$objs/net/ipv4/.done" ] || "$TOPDIR/test/unit/cdo-selfdiff.t" >/dev/null 2>&1
-[ -f "$objs/net/ipv4/.done" ] || skip_all "the self-diff objects of net/ipv4 are not built"
-vmlinux=$("$KERNEL_CACHE" path "$krel" vmlinux)
-symvers=$("$KERNEL_CACHE" path "$krel" symvers)
+need_kernel
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# the net/ipv4 objects of the self-diff set (scripts/prepare-test-objects)
+objs=$(build_selfdiff_dir "$KREL" net/ipv4 2>"$work/build.log") ||
+	bail "build net/ipv4 with function sections" "$work/build.log"
+objs=${objs%/net/ipv4}
+vmlinux=$("$KERNEL_CACHE" path "$KREL" vmlinux)
+symvers=$("$KERNEL_CACHE" path "$KREL" symvers)
+
+# renamed SYM.o OLD NEW: the rename really happened (objcopy is silent when
+# OLD does not exist)
+renamed() {
+	local names
+	names=$(readelf -sW "$1" | awk '{ print $8 }')
+	! grep -qxF -- "$2" <<<"$names" && grep -qxF -- "$3" <<<"$names"
+}
 
 # object : renames (old=new,...)
 CASES=(
@@ -28,13 +36,16 @@ CASES=(
 	"net/ipv4/sysctl_net_ipv4.o:_rs.2=_rs.9"
 	"net/ipv4/ip_tunnel.o:__already_done.8=__already_done.3"
 )
-plan $((${#CASES[@]} + 2))
+plan $((${#CASES[@]} * 2 + 3))
 for c in "${CASES[@]}"; do
 	o=${c%%:*}
 	args=()
 	IFS=, read -r -a renames <<<"${c#*:}"
 	for r in "${renames[@]}"; do args+=(--redefine-sym "$r"); done
 	objcopy "${args[@]}" "$objs/$o" "$work/p.o"
+	all=0
+	for r in "${renames[@]}"; do renamed "$work/p.o" "${r%%=*}" "${r#*=}" || all=1; done
+	ok $all "$o: objcopy renamed ${c#*:}"
 	"$CDO" "$objs/$o" "$work/p.o" vmlinux "$vmlinux" "$symvers" t "$work/out.o" 2>"$work/err"
 	rc=$?
 	[ $rc -eq 3 ] && ! grep -qE 'Sanitizer|runtime error' "$work/err"
@@ -45,6 +56,8 @@ done
 # running kernel's name.  Flip one byte of a "mov" immediate in it.
 o=net/ipv4/ping.o
 objcopy --redefine-sym ping_get_first.isra.0=ping_get_first.isra.7 "$objs/$o" "$work/p.o"
+renamed "$work/p.o" ping_get_first.isra.0 ping_get_first.isra.7
+ok $? "$o: objcopy renamed ping_get_first.isra.0=ping_get_first.isra.7"
 off=$(readelf -SW "$work/p.o" | awk '$2 == ".text.ping_get_first.isra.0" { print $5 }')
 python3 - "$work/p.o" "$off" <<'PY'
 import sys

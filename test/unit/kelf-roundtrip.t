@@ -7,25 +7,19 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
 
-OBJS=(fs/proc/meminfo.o kernel/sched/core.o net/ipv4/tcp.o fs/proc/cmdline.o)
+OBJS=("${ROUNDTRIP_OBJS[@]}")
 TOOL=$TOPDIR/test/unit/kelf-tool
 VIEW=$TOPDIR/test/unit/elf-view
 
-krel=$(kernel_release) || skip_all "cannot determine the Debian kernel release (apt lists?)"
-objdir=$("$KERNEL_CACHE" path "$krel" dir 2>/dev/null)/test-objects
-if [ "$objdir" = /test-objects ]; then
-	"$KERNEL_CACHE" fetch "$krel" >/dev/null || skip_all "cannot fetch kernel $krel"
-	objdir=$("$KERNEL_CACHE" path "$krel" dir)/test-objects
-fi
-
-plan $((${#OBJS[@]} * 3 + 1))
-build_function_section_objects "$krel" "$objdir" "${OBJS[@]}" 2>/tmp/kelf-rt-build.$$
-ok $? "built ${OBJS[*]} for $krel with -ffunction-sections -fdata-sections" ||
-	diag_file /tmp/kelf-rt-build.$$
-rm -f /tmp/kelf-rt-build.$$
-
+need_kernel
+objdir=$KCACHE_DIR/test-objects
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+# built by scripts/prepare-test-objects before the tests, here if missing
+build_function_section_objects "$KREL" "$objdir" "${OBJS[@]}" 2>"$work/build.log" ||
+	bail "build ${OBJS[*]} for $KREL with function sections" "$work/build.log"
+plan $((${#OBJS[@]} * 3))
 for obj in "${OBJS[@]}"; do
 	in=$objdir/$obj
 	out=$work/$(basename "$obj" .o).rt.o
