@@ -79,6 +79,17 @@ int kp_resolve_module(const char *what, char *path, size_t size)
 	return kp_find_installed(kp_running_release(), what, path, size);
 }
 
+/*
+ * A new directory gets mode 755 whatever the umask (0 or -1, errno);
+ * created 700 so that nobody else can use it before the chmod.
+ */
+static int mkdir_0755(const char *dir)
+{
+	if (mkdir(dir, 0700))
+		return errno == EEXIST ? 0 : -1;
+	return chmod(dir, 0755);
+}
+
 static int mkdir_p(const char *dir)
 {
 	char tmp[KP_PATH_MAX];
@@ -88,11 +99,11 @@ static int mkdir_p(const char *dir)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(tmp, 0755) && errno != EEXIST)
+		if (mkdir_0755(tmp))
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
+	if (mkdir_0755(tmp))
 		return -errno;
 	return kp_is_dir(tmp) ? 0 : -ENOTDIR;
 }
@@ -137,14 +148,40 @@ static int copy_file(const char *src, const char *dst)
 	return ret;
 }
 
+/*
+ * `load --all` would refuse everything under an untrusted directory: check
+ * the part of DIR that exists before creating the rest.
+ */
+static int check_install_dir(const char *dir)
+{
+	char anc[KP_PATH_MAX];
+	char *slash;
+
+	kp_fmt(anc, sizeof(anc), "%s", dir);
+	while (!kp_is_dir(anc) && strcmp(anc, "/") && strcmp(anc, ".")) {
+		slash = strrchr(anc, '/');
+		if (!slash)
+			kp_fmt(anc, sizeof(anc), ".");
+		else if (slash == anc)
+			anc[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	return kp_check_trusted(anc, true, NULL, 0);
+}
+
 static int do_install(const char *file, const char *release)
 {
 	char dir[KP_PATH_MAX], dst[KP_PATH_MAX], found[KP_PATH_MAX];
 	char tmp[KP_PATH_MAX];
+	char src[KP_PATH_MAX];
 	struct kp_module mod;
 	int ret;
 
-	ret = kp_module_open(file, &mod);
+	ret = kp_check_trusted(file, false, src, sizeof(src));
+	if (ret)
+		return ret;
+	ret = kp_module_open(src, &mod);
 	if (ret)
 		return ret;
 	ret = kp_module_check(&mod, release);
@@ -160,9 +197,20 @@ static int do_install(const char *file, const char *release)
 	kp_fmt(dir, sizeof(dir), "%s/%s", kp_install_root(), release);
 	kp_fmt(tmp, sizeof(tmp), "%s", file);
 	kp_fmt(dst, sizeof(dst), "%s/%s", dir, basename(tmp));
+	ret = check_install_dir(dir);
+	if (ret)
+		goto out;
 	ret = mkdir_p(dir);
-	if (!ret)
-		ret = copy_file(file, dst);
+	if (ret) {
+		kp_err("cannot create %s: %s", dir, strerror(-ret));
+		ret = KP_EFAIL;
+		goto out;
+	}
+	/* and what mkdir_p created, whatever the umask */
+	ret = kp_check_trusted(dir, true, NULL, 0);
+	if (ret)
+		goto out;
+	ret = copy_file(src, dst);
 	if (ret) {
 		kp_err("cannot install %s to %s: %s", file, dst, strerror(-ret));
 		ret = KP_EFAIL;
@@ -261,7 +309,10 @@ const struct kp_cmd kp_cmd_install = {
 "Copy a livepatch module to INSTALL_DIR/KREL/, where `kpatch load --all`\n"
 "loads it at boot (INSTALL_DIR is /var/lib/klpkit or $KPATCH_INSTALL_DIR).\n"
 "Refuses a module that is not a livepatch, one built for another kernel\n"
-"than KREL, and one already installed under the same name.\n"
+"than KREL, and one already installed under the same name; also a module\n"
+"file, or an install directory, that a user other than root could change\n"
+"(not owned by root, or writable by group or others, on any directory of\n"
+"its path, symlinks followed).\n"
 "\n"
 "Options:\n"
 "  -k, --kernel-version=KREL  install for kernel release KREL\n"

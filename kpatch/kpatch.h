@@ -96,6 +96,9 @@ int kp_module_check(const struct kp_module *mod, const char *release);
 int kp_module_insert(const struct kp_module *mod);
 int kp_module_remove(const char *name);
 
+/* trust.c: only root may be able to change a module file */
+int kp_check_trusted(const char *path, bool dir, char *resolved, size_t size);
+
 /* install.c */
 int kp_find_installed(const char *release, const char *what, char *path,
 		      size_t size);

@@ -87,10 +87,15 @@ static int insert_and_wait(const struct kp_module *mod,
 
 static int load_file(const char *path, const struct kp_patch_opts *opts)
 {
+	char real[KP_PATH_MAX];
 	struct kp_module mod;
 	int ret;
 
-	ret = kp_module_open(path, &mod);
+	/* the kernel gets the checked path, without symlinks */
+	ret = kp_check_trusted(path, false, real, sizeof(real));
+	if (ret)
+		return ret;
+	ret = kp_module_open(real, &mod);
 	if (ret)
 		return ret;
 	ret = kp_module_check(&mod, kp_running_release());
@@ -185,8 +190,10 @@ const struct kp_cmd kp_cmd_load = {
 "Insert a livepatch module and wait until every task runs the patched code.\n"
 "MODULE is a path to a .ko file, or the file or module name of a module\n"
 "installed for the running kernel. A module that is not a livepatch\n"
-"(no livepatch=Y) or whose vermagic names another kernel release is\n"
-"refused before anything is sent to the kernel.\n"
+"(no livepatch=Y), whose vermagic names another kernel release, or whose\n"
+"file or any directory on its path (symlinks followed) is not owned by root\n"
+"or is writable by group or others is refused before anything is sent to\n"
+"the kernel (exit status 3); the message names the path and the fix.\n"
 "If the transition stalls, the tasks blocking it are reported and\n"
 "signalled; if it is still stalled after the stall timeout, it is reversed\n"
 "and the module removed, leaving the system as it was (exit status 4).\n"

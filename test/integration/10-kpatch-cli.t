@@ -3,8 +3,10 @@
 # $KLPKIT_KREL) in qemu: load/list/info/unload of the kernel's livepatch
 # sample, install + load --all + uninstall, refusal of a module whose
 # vermagic names another release and of a module that is not a livepatch,
-# and a stalled transition (a kernel thread sleeping inside the function a
-# livepatch replaces) that kpatch reports, signals and reverses.
+# refusal of module files a user other than root could change (and loading
+# once the printed fix is applied), and a stalled transition (a kernel thread
+# sleeping inside the function a livepatch replaces) that kpatch reports,
+# signals and reverses.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +22,7 @@ else
 fi
 
 # Checks made inside the VM (each prints "TAP ok|not ok - DESC").
-VM_CHECKS=30
+VM_CHECKS=34
 HOST_CHECKS=6
 
 # ---------------------------------------------------------------- kernel
@@ -237,6 +239,27 @@ check "unload by file name" eval 'status 0 && ! loaded livepatch_sample'
 kp uninstall livepatch_sample
 check "uninstall removes the module and the emptied directories" \
 	eval 'status 0 && [ ! -e /var/lib/klpkit ]'
+
+# trust boundary: a module someone but root could change is refused
+mkdir -m 775 /tmp/gw
+cp /modules/livepatch-sample.ko /tmp/gw/
+kp load /tmp/gw/livepatch-sample.ko
+check "load from a group-writable directory: status 3, names it and the fix" \
+	eval 'status 3 && has /tmp/err "refused: directory /tmp/gw is writable by group (mode 0775)" && has /tmp/err "fix: chmod go-w /tmp/gw$" && ! loaded livepatch_sample'
+kp install /modules/livepatch-sample.ko
+IMOD=/var/lib/klpkit/$KREL/livepatch-sample.ko
+chown 65534 "$IMOD"
+kp load --all
+check "load --all refuses an installed module not owned by root: status 3, path and fix" \
+	eval 'status 3 && has /tmp/err "refused: file $IMOD is owned by uid 65534, not root" && has /tmp/err "fix: chown root:root $IMOD$" && ! loaded livepatch_sample && [ ! -e $LP/livepatch_sample ]'
+chown 0:0 "$IMOD" # the printed fix; the initramfs has no /etc/passwd for "root"
+kp load --all
+check "after the fix, load --all loads it" \
+	eval 'status 0 && [ "$(cat /proc/cmdline)" = "this has been live patched" ]'
+kp unload --all
+kp uninstall livepatch_sample
+check "unload and uninstall after the trust checks" \
+	eval 'status 0 && ! loaded livepatch_sample && [ ! -e /var/lib/klpkit ]'
 
 busy_pid() { # the pid of the kthread klp_busy (busybox has no pgrep here)
 	for _c in /proc/[0-9]*/comm; do

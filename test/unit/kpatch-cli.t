@@ -7,6 +7,7 @@
 # The checks are single-quoted strings given to eval, expanded when run:
 # shellcheck disable=SC2016,SC2034
 set -u
+umask 022
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 FAKEDIR=$TOP/test/unit/fake-sysfs
@@ -87,7 +88,7 @@ export FAKE_ROOT=$F LD_PRELOAD=$T/fake-kmod.so
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 COMMANDS="load unload list info install uninstall signal version"
-echo "1..83"
+echo "1..97"
 
 # ------------------------------------------------------- help and man page
 for c in $COMMANDS; do
@@ -282,6 +283,82 @@ run unload --all
 ok "unload --all unloads both" eval 'status_is 0 && [ -z "$(ls "$F/sys/kernel/livepatch")" ]'
 KPATCH_RELEASE=6.1.0-7-amd64 run load --all
 ok "load --all with nothing installed: status 0" eval 'status_is 0 && err_has "no modules installed"'
+
+# ------------------------------------------------------- trust boundary
+# A module file, and every directory on its path (symlinks followed), must
+# be owned by root and not writable by group or others. Run as another
+# user, kpatch trusts its own files as root's, so the owner cases need root.
+: >"$F/kmod.log"
+mkdir -m 775 "$T/gw"
+cp "$T/lp.ko" "$T/gw/lp.ko"
+run load "$T/gw/lp.ko"
+ok "load from a group-writable directory: status 3, names it and the fix" \
+	eval 'status_is 3 && err_has "^kpatch: $T/gw/lp.ko: refused: directory $T/gw is writable by group (mode 0775), " && err_has "; fix: chmod go-w $T/gw$"'
+cp "$T/lp.ko" "$T/ow.ko"
+chmod 646 "$T/ow.ko"
+run load "$T/ow.ko"
+ok "load of a file writable by others: status 3, names it and the fix" \
+	eval 'status_is 3 && err_has "refused: file $T/ow.ko is writable by others (mode 0646), " && err_has "; fix: chmod go-w $T/ow.ko$"'
+mkdir "$T/links"
+ln -s ../gw/lp.ko "$T/links/to-bad.ko"
+run load "$T/links/to-bad.ko"
+ok "load through a symlink into a group-writable directory: status 3, names the real directory" \
+	eval 'status_is 3 && err_has "^kpatch: $T/links/to-bad.ko: refused: directory $T/gw is writable by group"'
+ln -s "$T/lp.ko" "$T/gw/to-good.ko"
+run load "$T/gw/to-good.ko"
+ok "load through a symlink that sits in a group-writable directory: status 3" \
+	eval 'status_is 3 && err_has "refused: directory $T/gw is writable by group"'
+ln -s gw "$T/gwlink"
+run load "$T/gwlink/lp.ko"
+ok "load through a symlinked directory: the directory it resolves to is checked" \
+	eval 'status_is 3 && err_has "refused: directory $T/gw is writable by group"'
+if [ "$(id -u)" = 0 ]; then
+	cp "$T/lp.ko" "$T/nobody.ko"
+	chown 65534 "$T/nobody.ko"
+	run load "$T/nobody.ko"
+	ok "load of a file not owned by root: status 3, names it and the fix" \
+		eval 'status_is 3 && err_has "refused: file $T/nobody.ko is owned by uid 65534, not root, " && err_has "; fix: chown root:root $T/nobody.ko$"'
+	mkdir -m 1777 "$T/nobody-sticky"
+	cp "$T/lp.ko" "$T/nobody-sticky/lp.ko"
+	chown 65534:65534 "$T/nobody-sticky"
+	run load "$T/nobody-sticky/lp.ko"
+	ok "load from a sticky directory of another owner: status 3, both fixes" \
+		eval 'status_is 3 && err_has "directory $T/nobody-sticky is owned by uid 65534, not root, and writable by group and others (mode 1777)" && err_has "; fix: chown root:root $T/nobody-sticky; chmod go-w $T/nobody-sticky$"'
+else
+	echo "ok $((n += 1)) # SKIP giving a file to another uid needs root"
+	echo "ok $((n += 1)) # SKIP giving a directory to another uid needs root"
+fi
+ok "untrusted modules never reached the module loader" [ ! -s "$F/kmod.log" ]
+ln -s ../lp.ko "$T/links/good.ko"
+run load "$T/links/good.ko"
+ok "load through a symlink in a root-only directory to a root-only file: status 0" \
+	eval 'status_is 0 && [ "$(cat "$PD/enabled")" = 1 ] && grep -q "^insert livepatch_test$" "$F/kmod.log"'
+run unload livepatch_test
+mkdir -m 1777 "$T/sticky"
+cp "$T/lp.ko" "$T/sticky/lp.ko"
+run load "$T/sticky/lp.ko"
+ok "load of a root file in a root-owned sticky directory (like /tmp): status 0" \
+	eval 'status_is 0 && [ "$(cat "$PD/enabled")" = 1 ]'
+run unload livepatch_test
+
+KPATCH_INSTALL_DIR=$T/root2 run install "$T/gw/lp.ko"
+ok "install of a module from a group-writable directory: status 3, nothing copied" \
+	eval 'status_is 3 && err_has "refused: directory $T/gw is writable by group" && [ ! -e "$T/root2" ]'
+mkdir -m 777 "$T/badroot"
+KPATCH_INSTALL_DIR=$T/badroot/klpkit run install "$T/lp.ko"
+ok "install under a directory writable by others: status 3, names it, nothing copied" \
+	eval 'status_is 3 && err_has "refused: directory $T/badroot is writable by group and others (mode 0777), " && [ ! -e "$T/badroot/klpkit" ]'
+chmod o+w "$IDIR/$REL/livepatch-two.ko"
+: >"$F/kmod.log"
+run load --all
+ok "load --all refuses an installed module writable by others: status 3" \
+	eval 'status_is 3 && err_has "refused: file $IDIR/$REL/livepatch-two.ko is writable by others" && ! grep -q livepatch_two "$F/kmod.log"'
+fix=$(sed -n 's/^kpatch: .*; fix: //p' "$T/err")
+eval "$fix"
+run load --all
+ok "load --all loads it once the printed fix ($fix) is applied" \
+	eval 'status_is 0 && [ -d "$F/sys/kernel/livepatch/livepatch_two" ]'
+run unload --all
 
 touch "$F/stop"
 wait "$FAKE_PID"
