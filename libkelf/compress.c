@@ -6,6 +6,8 @@
 #include "kelf.h"
 #include "internal.h"
 
+#define ZLIB_MAX_RATIO	1032
+
 int kelf_uncompress(struct kelf_section *sec)
 {
 	const struct kelf *k = sec->kelf;
@@ -25,9 +27,15 @@ int kelf_uncompress(struct kelf_section *sec)
 			   sec->name, ch.ch_type);
 		return -1;
 	}
-	if (ch.ch_size > (1UL << 34)) {
-		kelf_error(k, "section '%s': implausible uncompressed size 0x%lx",
-			   sec->name, (unsigned long)ch.ch_size);
+	/* deflate shrinks data by at most 1032:1 */
+	if (ch.ch_size / ZLIB_MAX_RATIO > sec->size - sizeof(ch)) {
+		kelf_error(k, "section '%s': implausible uncompressed size 0x%lx for 0x%zx compressed bytes",
+			   sec->name, (unsigned long)ch.ch_size, sec->size - sizeof(ch));
+		return -1;
+	}
+	if (ch.ch_addralign & (ch.ch_addralign - 1) || ch.ch_addralign > KELF_MAX_ALIGN) {
+		kelf_error(k, "section '%s': alignment 0x%lx is not a power of two up to 0x%x",
+			   sec->name, (unsigned long)ch.ch_addralign, KELF_MAX_ALIGN);
 		return -1;
 	}
 	outlen = ch.ch_size;

@@ -29,6 +29,22 @@
 #define SHN_LIVEPATCH		0xff20
 #endif
 
+/*
+ * Largest section alignment accepted on read: 8 times the largest one in
+ * Debian 6.1's vmlinux and modules (8 KiB, the init stack).  An absurd
+ * alignment would make the writer pad the output to gigabytes.
+ */
+#define KELF_MAX_ALIGN		0x10000
+/* Largest SHT_NOBITS section accepted on read (a .bss of 4 GiB). */
+#define KELF_MAX_NOBITS		0x100000000UL
+/*
+ * Largest relocation addend accepted on read, either sign: x86-64 has 48
+ * address bits, so no target lies further from a symbol.  With offsets and
+ * sizes bounded by the file or KELF_MAX_NOBITS, "value + addend + bias"
+ * never overflows.
+ */
+#define KELF_MAX_ADDEND		(1L << 47)
+
 struct kelf;
 struct kelf_symbol;
 
@@ -91,6 +107,7 @@ struct kelf_symbol {
 	unsigned char bind, type, vis;
 	struct kelf_section *sec;	/* NULL: see shndx */
 	uint32_t shndx;			/* SHN_UNDEF/ABS/COMMON/LIVEPATCH if !sec */
+	bool sec_removed;		/* its section was removed (an error to write) */
 	struct kelf_symbol *file;	/* STT_FILE block a local belongs to */
 	void *priv;			/* for the tool */
 };
@@ -122,6 +139,23 @@ struct kelf *kelf_open(const char *path, unsigned int flags);
 struct kelf *kelf_new(const struct kelf *like, const char *path);
 void kelf_close(struct kelf *k);
 int kelf_write(struct kelf *k, const char *path);
+
+/*
+ * An output file that appears atomically (kelf_write() uses one): write
+ * to ->fd, then commit (close, rename over @path) or abort (remove).  A
+ * fatal signal (SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGXFSZ) while it is open
+ * removes the temporary file before the process ends.  Errors are printed
+ * as "PATH: error: ...".
+ */
+struct kelf_outfile {
+	const char *path;
+	char *tmp;
+	int fd;			/* -1 once closed by the caller (fdopen+fclose) */
+	int slot;
+};
+int kelf_outfile_open(struct kelf_outfile *o, const char *path);
+int kelf_outfile_commit(struct kelf_outfile *o);
+void kelf_outfile_abort(struct kelf_outfile *o);
 
 /* Messages: "PATH: error: ...", "PATH: warning: ..." */
 void kelf_error(const struct kelf *k, const char *fmt, ...)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Which symbol covers an offset, and where a relocation really points. */
+#include <stdint.h>
 #include <stdlib.h>
 #include "kelf.h"
 #include "internal.h"
@@ -101,17 +102,19 @@ struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
 				     const struct kelf_rela *r, int64_t *off)
 {
 	struct kelf_symbol *s = r->sym, *t;
-	int64_t target;
+	int64_t target, rel;
 
 	*off = r->addend;
 	if (!s || s->type != STT_SECTION || !s->sec)
 		return s;
-	target = r->addend + kelf_target_bias(relasec, r);
-	if (target < 0)
+	/* Any addend is possible: one that overflows points at nothing. */
+	if (__builtin_add_overflow(r->addend, kelf_target_bias(relasec, r), &target) ||
+	    target < 0)
 		return s;
 	t = kelf_symbol_at(s->sec, (uint64_t)target);
-	if (!t)
+	if (!t || t->sym.st_value > INT64_MAX ||
+	    __builtin_sub_overflow(r->addend, (int64_t)t->sym.st_value, &rel))
 		return s;
-	*off = r->addend - (int64_t)t->sym.st_value;
+	*off = rel;
 	return t;
 }

@@ -374,6 +374,33 @@ int kelf_rename_section(struct kelf_section *s, const char *name)
 	return htab_add(&s->kelf->sec_names, &s->name_node, hash_str(copy));
 }
 
+/* No other section may keep a pointer to @sec once it is freed. */
+static void forget_section(struct kelf_section *sec)
+{
+	struct kelf_section *other;
+	struct kelf_symbol *s;
+
+	/* kelf_write() reports a symbol left in a removed section. */
+	kelf_for_each_symbol(s, sec->kelf) {
+		if (s->sec == sec) {
+			s->sec = NULL;
+			s->sec_removed = true;
+		}
+	}
+
+	kelf_for_each_section(other, sec->kelf) {
+		/* Extra relocation sections (kelf_add_rela_section_named). */
+		if (other->base == sec)
+			other->base = NULL;
+		if (other->rela == sec)
+			other->rela = NULL;
+		if (other->link == sec)
+			other->link = NULL;
+		if (other->info == sec)
+			other->info = NULL;
+	}
+}
+
 void kelf_remove_section(struct kelf_section *sec)
 {
 	struct kelf *k = sec->kelf;
@@ -381,14 +408,7 @@ void kelf_remove_section(struct kelf_section *sec)
 
 	if (sec->rela)
 		sec->rela->base = NULL;
-	if (!kelf_is_rela(sec)) {
-		struct kelf_section *other;
-
-		/* Extra relocation sections (kelf_add_rela_section_named). */
-		kelf_for_each_section(other, k)
-			if (other->base == sec)
-				other->base = NULL;
-	}
+	forget_section(sec);
 	if (sec->base && sec->base->rela == sec)
 		sec->base->rela = NULL;
 	if (sec->group)

@@ -23,6 +23,39 @@ static const char *elf_err(void)
 	return elf_errmsg(-1);
 }
 
+/*
+ * The real section count and name table index (e_shnum 0 and e_shstrndx
+ * SHN_XINDEX take them from section 0): both must fit the file.
+ */
+static int check_section_table(struct reader *rd)
+{
+	struct kelf *k = rd->k;
+	uint64_t room = (uint64_t)rd->file_size - k->ehdr.e_shoff;
+
+	if (!rd->shnum) {
+		kelf_error(k, "no section header table (e_shnum 0, e_shoff 0x%lx)",
+			   (unsigned long)k->ehdr.e_shoff);
+		return -1;
+	}
+	if (k->ehdr.e_shentsize != sizeof(Elf64_Shdr)) {
+		kelf_error(k, "section header entry size %u (expected %zu)",
+			   k->ehdr.e_shentsize, sizeof(Elf64_Shdr));
+		return -1;
+	}
+	if (rd->shnum > room / sizeof(Elf64_Shdr)) {
+		kelf_error(k, "the section header table (%zu sections at offset 0x%lx) extends past the end of the file (0x%lx bytes): truncated?",
+			   rd->shnum, (unsigned long)k->ehdr.e_shoff,
+			   (unsigned long)rd->file_size);
+		return -1;
+	}
+	if (rd->shstrndx >= rd->shnum) {
+		kelf_error(k, "section name table index %zu out of range (%zu sections)",
+			   rd->shstrndx, rd->shnum);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_header(struct reader *rd)
 {
 	struct kelf *k = rd->k;
@@ -61,12 +94,7 @@ static int check_header(struct reader *rd)
 		kelf_error(k, "cannot read the section header table: %s", elf_err());
 		return -1;
 	}
-	if (rd->shnum && rd->shstrndx >= rd->shnum) {
-		kelf_error(k, "section name table index %zu out of range (%zu sections)",
-			   rd->shstrndx, rd->shnum);
-		return -1;
-	}
-	return 0;
+	return check_section_table(rd);
 }
 
 static bool wants_data(const struct kelf *k, const GElf_Shdr *sh)
@@ -103,6 +131,17 @@ static int read_one_section(struct reader *rd, size_t i)
 		kelf_error(k, "section [%zu] '%s': its data (offset 0x%lx, size 0x%lx) extends past the end of the file (0x%lx bytes): truncated?",
 			   i, name, (unsigned long)sh.sh_offset,
 			   (unsigned long)sh.sh_size, (unsigned long)rd->file_size);
+		return -1;
+	}
+	if (sh.sh_type == SHT_NOBITS && sh.sh_size > KELF_MAX_NOBITS) {
+		kelf_error(k, "section [%zu] '%s': implausible size 0x%lx (more than 0x%lx)",
+			   i, name, (unsigned long)sh.sh_size, (unsigned long)KELF_MAX_NOBITS);
+		return -1;
+	}
+	if (sh.sh_addralign & (sh.sh_addralign - 1) ||
+	    sh.sh_addralign > KELF_MAX_ALIGN) {
+		kelf_error(k, "section [%zu] '%s': alignment 0x%lx is not a power of two up to 0x%x",
+			   i, name, (unsigned long)sh.sh_addralign, KELF_MAX_ALIGN);
 		return -1;
 	}
 	if (sh.sh_link >= rd->shnum) {
@@ -188,6 +227,46 @@ static int find_symtab(struct reader *rd)
 	return 0;
 }
 
+/* Size of a section's contents once inflated (SHF_COMPRESSED). */
+static bool section_extent(const struct kelf_section *sec, uint64_t *size)
+{
+	Elf64_Chdr ch;
+
+	*size = sec->size;
+	if (!(sec->sh.sh_flags & SHF_COMPRESSED))
+		return true;
+	if (!sec->data || sec->size < sizeof(ch))
+		return false;
+	memcpy(&ch, sec->data, sizeof(ch));
+	*size = ch.ch_size;
+	return true;
+}
+
+/*
+ * In a relocatable object a symbol's value is an offset in its section:
+ * the symbol must lie inside it (an end marker may sit just past it).
+ */
+static int check_symbol_bounds(struct reader *rd, const struct kelf_symbol *s,
+			       size_t i)
+{
+	uint64_t v = s->sym.st_value, sz = s->sym.st_size, size;
+
+	if (s->sec->sh.sh_type == SHT_RELA || s->sec->sh.sh_type == SHT_REL) {
+		kelf_error(rd->k, "symbol %zu '%s': defined in relocation section '%s'",
+			   i, s->name, s->sec->name);
+		return -1;
+	}
+	if (rd->k->ehdr.e_type != ET_REL || !section_extent(s->sec, &size))
+		return 0;
+	if (v > size || sz > size - v) {
+		kelf_error(rd->k, "symbol %zu '%s': value 0x%lx size 0x%lx runs past the end of section '%s' (size 0x%lx)",
+			   i, s->name, (unsigned long)v, (unsigned long)sz,
+			   s->sec->name, (unsigned long)size);
+		return -1;
+	}
+	return 0;
+}
+
 static int resolve_symbol_section(struct reader *rd, struct kelf_symbol *s,
 				  uint32_t shndx, size_t i)
 {
@@ -207,7 +286,7 @@ static int resolve_symbol_section(struct reader *rd, struct kelf_symbol *s,
 	s->sec = k->sec_by_index[shndx];
 	if (s->type == STT_SECTION && !s->sec->secsym)
 		s->sec->secsym = s;
-	return 0;
+	return check_symbol_bounds(rd, s, i);
 }
 
 static int read_one_symbol(struct reader *rd, size_t i, struct kelf_symbol **file)
@@ -272,6 +351,11 @@ static int check_rela(struct reader *rd, struct kelf_section *sec, size_t i,
 	if (!t) {
 		kelf_error(k, "section '%s' entry %zu: unsupported relocation type %u",
 			   sec->name, i, r->type);
+		return -1;
+	}
+	if (r->addend > KELF_MAX_ADDEND || r->addend < -KELF_MAX_ADDEND) {
+		kelf_error(k, "section '%s' entry %zu: addend %+ld points outside the address space",
+			   sec->name, i, (long)r->addend);
 		return -1;
 	}
 	if (sec->base->sh.sh_type == SHT_NOBITS ||
@@ -382,6 +466,36 @@ static int read_group(struct reader *rd, struct kelf_section *sec)
 	return 0;
 }
 
+static bool is_relocation(const struct kelf_section *sec)
+{
+	return sec && (sec->sh.sh_type == SHT_RELA || sec->sh.sh_type == SHT_REL);
+}
+
+/* sh_link/sh_info of any other section: never a relocation section. */
+static int link_other(struct reader *rd, struct kelf_section *sec)
+{
+	struct kelf *k = rd->k;
+
+	if (sec->sh.sh_link)
+		sec->link = k->sec_by_index[sec->sh.sh_link];
+	if ((sec->sh.sh_flags & SHF_INFO_LINK) && sec->sh.sh_info) {
+		if (sec->sh.sh_info >= rd->shnum) {
+			kelf_error(k, "section '%s': sh_info %u out of range",
+				   sec->name, sec->sh.sh_info);
+			return -1;
+		}
+		sec->info = k->sec_by_index[sec->sh.sh_info];
+	}
+	if (is_relocation(sec->link) || is_relocation(sec->info)) {
+		kelf_error(k, "section '%s': sh_%s %u names relocation section '%s'",
+			   sec->name, is_relocation(sec->link) ? "link" : "info",
+			   is_relocation(sec->link) ? sec->sh.sh_link : sec->sh.sh_info,
+			   is_relocation(sec->link) ? sec->link->name : sec->info->name);
+		return -1;
+	}
+	return 0;
+}
+
 static int link_sections(struct reader *rd)
 {
 	struct kelf *k = rd->k;
@@ -407,16 +521,8 @@ static int link_sections(struct reader *rd)
 		case SHT_SYMTAB_SHNDX:
 			continue;
 		}
-		if (sec->sh.sh_link)
-			sec->link = k->sec_by_index[sec->sh.sh_link];
-		if ((sec->sh.sh_flags & SHF_INFO_LINK) && sec->sh.sh_info) {
-			if (sec->sh.sh_info >= rd->shnum) {
-				kelf_error(k, "section '%s': sh_info %u out of range",
-					   sec->name, sec->sh.sh_info);
-				return -1;
-			}
-			sec->info = k->sec_by_index[sec->sh.sh_info];
-		}
+		if (link_other(rd, sec))
+			return -1;
 	}
 	return 0;
 }

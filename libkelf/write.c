@@ -3,7 +3,8 @@
  * Writing the model as a fresh relocatable object: the symbol table,
  * string tables, relocation and group sections are regenerated from the
  * model, every index is recomputed and libelf lays out the file.  The
- * output appears atomically (temporary file + rename).
+ * output appears atomically (outfile.c: temporary file + rename, removed
+ * on failure and on a fatal signal).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -144,8 +145,8 @@ static uint32_t shndx_of(const struct kelf_symbol *s, Elf32_Word *xndx)
 
 static int check_symbol(const struct kelf *k, const struct kelf_symbol *s)
 {
-	if (s->sec && (s->sec->index >= k->sec_index_len ||
-		       k->sec_by_index[s->sec->index] != s->sec)) {
+	if (s->sec_removed || (s->sec && (s->sec->index >= k->sec_index_len ||
+					  k->sec_by_index[s->sec->index] != s->sec))) {
 		kelf_error(k, "symbol '%s' is defined in a section that was removed",
 			   s->name);
 		return -1;
@@ -408,30 +409,13 @@ static int build_model(struct kelf *k)
 
 int kelf_write(struct kelf *k, const char *path)
 {
-	char *tmp;
-	int fd, ret;
+	struct kelf_outfile o;
 
-	if (build_model(k))
+	if (build_model(k) || kelf_outfile_open(&o, path))
 		return -1;
-	if (asprintf(&tmp, "%s.tmpXXXXXX", path) < 0)
-		return kelf_oom(k);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		kelf_error(k, "cannot create '%s': %s", tmp, strerror(errno));
-		free(tmp);
+	if (emit_file(k, o.fd)) {
+		kelf_outfile_abort(&o);
 		return -1;
 	}
-	ret = emit_file(k, fd);
-	if (!ret && fchmod(fd, 0644))
-		ret = -1;
-	if (close(fd))
-		ret = -1;
-	if (!ret && rename(tmp, path)) {
-		kelf_error(k, "cannot rename '%s' to '%s': %s", tmp, path, strerror(errno));
-		ret = -1;
-	}
-	if (ret)
-		unlink(tmp);
-	free(tmp);
-	return ret;
+	return kelf_outfile_commit(&o);
 }

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Malformed objects: a clear error naming the file and the element, exit 1,
-# no crash and no sanitizer report.
+# Malformed objects: every tool that reads them (libkelf's kelf-tool,
+# create-diff-object given it as the patched object, klp-convert --check)
+# exits 1 with ONE line "FILE: error: ..." naming the element, writes
+# nothing, and never crashes or prints a sanitizer report.  Then the
+# sanitizer crashes mutation fuzzing found in the tools (issue 11), and
+# temporary outputs removed when a tool is killed while writing.
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 TOOL=$TOPDIR/test/unit/kelf-tool
+CDO=$TOPDIR/create-diff-object/create-diff-object
+KC=$TOPDIR/klp-convert/klp-convert
+CORRUPT=$TOPDIR/test/unit/corrupt-elf
 
 # kind : text the error must contain
 CASES=(
@@ -18,31 +25,129 @@ CASES=(
 	"bad-sh-link:sh_link 5000 out of range"
 	"bad-shstrndx:section name table index"
 	"bad-name:is not in '.strtab'"
+	"shnum-zero:no section header table (e_shnum 0"
+	"symbol-size-past-section:size 0xfffffff0 runs past the end of section"
+	"symbol-value-past-section:value 0x7fff0000000 size"
+	"huge-align:alignment 0x100000000 is not a power of two up to"
+	"odd-align:alignment 0x18 is not a power of two"
+	"link-to-rela:names relocation section '.rela"
+	"symbol-in-rela:defined in relocation section '.rela"
+	"addend-overflow:addend +9223372036854775806 points outside the address space"
+	"huge-bss:implausible size 0x8000000000000000"
 )
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# with ftrace hooks (-pg -mfentry) so that create-diff-object's output and
+# compare stages see the damage when the read does not stop it
 cat >"$work/f.c" <<'C'
 static int counter;
+int table[4] = { 1, 2, 3, 4 };
 int foo(int x) { counter += x; return counter; }
 static int __attribute__((noinline)) bar(int y) { return y * 3 + counter; }
 int baz(int z) { return bar(z) + 1; }
 C
-gcc -O2 -ffunction-sections -fdata-sections -c "$work/f.c" -o "$work/f.o" || exit 1
+gcc -O2 -pg -mfentry -ffunction-sections -fdata-sections -c "$work/f.c" -o "$work/f.o" || exit 1
+readelf -s --wide "$work/f.o" >"$work/f.symtab"
 
-plan $((${#CASES[@]} * 2 + 1))
+# one_error FILE ERR WANT: exactly one line, "FILE: error: ...WANT...", no
+# sanitizer report
+one_error() {
+	[ "$(wc -l <"$2")" -eq 1 ] && grep -qF "$1: error: " "$2" && grep -qF -- "$3" "$2" &&
+		! grep -qE 'Sanitizer|runtime error' "$2"
+}
+# no_output OUT: neither OUT nor a temporary file next to it
+no_output() {
+	! compgen -G "$1*" >/dev/null
+}
+
+plan $((${#CASES[@]} * 6 + 1 + 3 + 5))
 "$TOOL" check "$work/f.o" >/dev/null 2>"$work/err"
 ok $? "the intact object reads cleanly" || diag_file "$work/err"
 for c in "${CASES[@]}"; do
 	kind=${c%%:*}
 	want=${c#*:}
-	"$TOPDIR/test/unit/corrupt-elf" "$kind" "$work/f.o" "$work/$kind.o"
-	"$TOOL" check "$work/$kind.o" >/dev/null 2>"$work/err"
+	bad=$work/$kind.o
+	# a function copied whole to the output (was a 4 GiB over-read in
+	# output.c append()), data compared byte by byte (was a SEGV in compare.c)
+	case $kind in
+	symbol-size-past-section) "$CORRUPT" "$kind" "$work/f.o" "$bad" baz ;;
+	symbol-value-past-section) "$CORRUPT" "$kind" "$work/f.o" "$bad" table ;;
+	*) "$CORRUPT" "$kind" "$work/f.o" "$bad" ;;
+	esac
+
+	"$TOOL" check "$bad" >/dev/null 2>"$work/err"
 	rc=$?
 	[ "$rc" -eq 1 ]
-	ok $? "$kind: exit status 1 (got $rc)" || diag_file "$work/err"
-	grep -qF "$work/$kind.o: error: " "$work/err" && grep -qF -- "$want" "$work/err" &&
-		! grep -qE 'Sanitizer|runtime error' "$work/err"
-	ok $? "$kind: error names the file and says '$want'" || diag_file "$work/err"
+	ok $? "$kind: kelf-tool: exit status 1 (got $rc)" || diag_file "$work/err"
+	one_error "$bad" "$work/err" "$want"
+	ok $? "$kind: kelf-tool: one line naming the file, '$want'" || diag_file "$work/err"
+
+	"$CDO" "$work/f.o" "$bad" vmlinux "$work/f.symtab" /dev/null test "$work/out-$kind.o" \
+		>/dev/null 2>"$work/err"
+	rc=$?
+	[ "$rc" -eq 1 ] && no_output "$work/out-$kind.o"
+	ok $? "$kind: create-diff-object: exit status 1 (got $rc), no output" || diag_file "$work/err"
+	one_error "$bad" "$work/err" "$want"
+	ok $? "$kind: create-diff-object: one line naming the file, '$want'" || diag_file "$work/err"
+
+	"$KC" --check "$bad" >/dev/null 2>"$work/err"
+	rc=$?
+	[ "$rc" -eq 1 ]
+	ok $? "$kind: klp-convert --check: exit status 1 (got $rc)" || diag_file "$work/err"
+	one_error "$bad" "$work/err" "$want"
+	ok $? "$kind: klp-convert --check: one line naming the file, '$want'" || diag_file "$work/err"
 done
+
+# --- klp-convert: a section linked to a relocation section that the
+# conversion empties and frees (was a use-after-free in kelf_write)
+if "$TOPDIR/test/unit/klp-convert/make-fixtures" "$work/fx" >"$work/fx.log" 2>&1; then
+	(
+		cd "$work/fx" &&
+			"$CORRUPT" link-to-rela patch.ko bad-link.ko .rela.text.original_address &&
+			"$KC" -s vmlinux=vmlinux -s fake-mod.ko -s other-mod.ko -S Module.symvers \
+				bad-link.ko out.ko
+	) >/dev/null 2>"$work/err"
+	rc=$?
+	[ "$rc" -eq 1 ] && no_output "$work/fx/out.ko"
+	ok $? "link-to-rela: klp-convert: exit status 1 (got $rc), no output" || diag_file "$work/err"
+	one_error bad-link.ko "$work/err" "sh_link"
+	ok $? "link-to-rela: klp-convert: one line naming the file and the link" || diag_file "$work/err"
+	(cd "$work/fx" && "$KC" -s vmlinux=vmlinux -s fake-mod.ko -s other-mod.ko \
+		-S Module.symvers patch.ko out.ko) >/dev/null 2>"$work/err"
+	ok $? "the intact patch.ko still converts" || diag_file "$work/err"
+else
+	skip 3 "klp-convert fixtures do not build"
+	diag_file "$work/fx.log"
+fi
+
+# --- outputs never left behind: an output that cannot be written, and a
+# tool killed by a signal while writing (SIGXFSZ from a file size limit)
+"$CORRUPT" huge-align "$work/f.o" "$work/align.o"
+"$TOOL" copy "$work/align.o" "$work/align-out.o" 2>"$work/err"
+rc=$?
+[ "$rc" -eq 1 ] && no_output "$work/align-out.o"
+ok $? "huge-align: kelf-tool copy refuses it (exit $rc), nothing written" || diag_file "$work/err"
+big=$work/big.o
+for i in $(seq 1 400); do echo "int big_$i(int x) { return x * $i + $i; }"; done >"$work/big.c"
+gcc -O2 -ffunction-sections -fdata-sections -c "$work/big.c" -o "$big" || exit 1
+# (the shell's own "File size limit exceeded" note goes to shell.log)
+{ (ulimit -f 16 && exec "$TOOL" copy "$big" "$work/xfsz.o") 2>"$work/err"; } 2>>"$work/shell.log"
+rc=$?
+[ "$rc" -eq $((128 + 25)) ] && no_output "$work/xfsz.o"
+ok $? "killed by SIGXFSZ while writing (exit $rc): no output, no temporary file" ||
+	{ diag_file "$work/err"; ls "$work" | sed 's/^/# /'; }
+# SIGTERM and SIGINT at a point in the write: kelf-tool stops itself with
+# the signal from the step it is told (KELF_TOOL_RAISE=SIG), after the
+# temporary file exists
+for sig in TERM INT; do
+	{ KELF_TOOL_RAISE=$sig "$TOOL" copy "$big" "$work/sig.o" 2>"$work/err"; } 2>>"$work/shell.log"
+	rc=$?
+	want=$((128 + $(kill -l "$sig")))
+	[ "$rc" -eq "$want" ] && no_output "$work/sig.o"
+	ok $? "killed by SIG$sig while writing (exit $rc, want $want): no output, no temporary file" ||
+		{ diag_file "$work/err"; ls "$work" | sed 's/^/# /'; }
+done
+(ulimit -f 16 && exec "$TOOL" copy "$work/f.o" "$work/small.o") 2>"$work/err"
+ok $? "the same limit lets a small object through" || diag_file "$work/err"
 [ "$TAP_FAILED" -eq 0 ]

@@ -2,14 +2,45 @@
 /*
  * Test driver for libkelf.
  *   kelf-tool copy IN OUT     read IN, write it to OUT, read OUT back
+ *                             (KELF_TOOL_RAISE=SIG: killed while writing)
  *   kelf-tool check IN        read IN (exit 1 with the error if malformed)
  *   kelf-tool targets IN      print every relocation with its resolved target
  *   kelf-tool bench IN OUT N  N read+write cycles (for scripts/bench-elf)
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "kelf.h"
+
+/*
+ * KELF_TOOL_RAISE=SIG (TERM, INT...): stop with that signal while an output
+ * file of @out is open, as a user's ^C or a kill would.
+ */
+static void raise_if_asked(const char *out)
+{
+	const char *name = getenv("KELF_TOOL_RAISE");
+	struct kelf_outfile o;
+	char sig[16];
+	int i;
+
+	if (!name)
+		return;
+	for (i = 1; i < NSIG; i++) {
+		snprintf(sig, sizeof(sig), "%s", sigabbrev_np(i) ? sigabbrev_np(i) : "");
+		if (!strcmp(sig, name))
+			break;
+	}
+	if (i == NSIG || kelf_outfile_open(&o, out))
+		exit(2);
+	if (write(o.fd, "partial", 7) != 7)
+		exit(2);
+	raise(i);
+	fprintf(stderr, "kelf-tool: still running after SIG%s\n", name);
+	kelf_outfile_abort(&o);
+	exit(2);
+}
 
 static int copy(const char *in, const char *out)
 {
@@ -18,6 +49,7 @@ static int copy(const char *in, const char *out)
 
 	if (!k)
 		return 1;
+	raise_if_asked(out);
 	ret = kelf_write(k, out);
 	kelf_close(k);
 	if (ret)

@@ -143,6 +143,64 @@ static void test_symbol_at(void **state)
 	kelf_close(k);
 }
 
+/* An addend near INT64_MAX points at nothing: no signed overflow. */
+static void test_rela_target_overflow(void **state)
+{
+	struct kelf *k = kelf_new(NULL, "ovf");
+	struct kelf_section *t = add_text(k, ".text.f", 32), *d = add_data(k, ".data", 64);
+	struct kelf_section *rs = kelf_add_rela_section(k, t);
+	struct kelf_symbol *secsym = kelf_add_symbol(k, ".data", STB_LOCAL, STT_SECTION, d, 0, 0);
+	int64_t off;
+
+	(void)state;
+	kelf_add_symbol(k, "v", STB_LOCAL, STT_OBJECT, d, 0, 64);
+	assert_int_equal(kelf_rela_add(rs, 2, R_X86_64_PC32, secsym, INT64_MAX - 1), 0);
+	assert_int_equal(kelf_rela_add(rs, 8, R_X86_64_64, secsym, INT64_MIN), 0);
+	assert_int_equal(kelf_rela_add(rs, 16, R_X86_64_64, secsym, 8), 0);
+	assert_ptr_equal(kelf_rela_target(rs, &rs->relas[0], &off), secsym);
+	assert_true(off == INT64_MAX - 1);
+	assert_ptr_equal(kelf_rela_target(rs, &rs->relas[1], &off), secsym);
+	assert_true(off == INT64_MIN);
+	assert_string_equal(kelf_rela_target(rs, &rs->relas[2], &off)->name, "v");
+	assert_int_equal(off, 8);
+	kelf_close(k);
+}
+
+/*
+ * Removing a section that another one links to (sh_link, sh_info) or that
+ * a symbol is defined in: no dangling pointer is left behind; the writer
+ * drops the link and refuses the symbol.
+ */
+static void test_remove_linked_section(void **state)
+{
+	const char *out = tmp_path("unlinked.o");
+	struct kelf *k = kelf_new(NULL, "unlink");
+	struct kelf_section *t = add_text(k, ".text.f", 16), *gone = add_data(k, ".data.gone", 8);
+	struct kelf_section *o = add_data(k, ".data.o", 8);
+	struct kelf_symbol *s;
+	struct kelf *back;
+
+	(void)state;
+	t->link = gone;
+	o->info = gone;
+	o->sh.sh_flags |= SHF_INFO_LINK;
+	kelf_remove_section(gone);
+	assert_null(t->link);
+	assert_null(o->info);
+	assert_int_equal(kelf_write(k, out), 0);
+	back = kelf_open(out, 0);
+	assert_non_null(back);
+	assert_int_equal(kelf_find_section(back, ".text.f")->sh.sh_link, 0);
+	kelf_close(back);
+	gone = add_data(k, ".data.gone", 8);
+	s = kelf_add_symbol(k, "in_gone", STB_GLOBAL, STT_OBJECT, gone, 0, 8);
+	kelf_remove_section(gone);
+	assert_null(s->sec);
+	assert_int_equal(kelf_write(k, tmp_path("dangling.o")), -1);
+	assert_int_equal(access(tmp_path("dangling.o"), F_OK), -1);
+	kelf_close(k);
+}
+
 static void test_remove_and_rename(void **state)
 {
 	const char *path = tmp_path("small.o"), *out = tmp_path("edited.o");
@@ -283,6 +341,8 @@ int main(void)
 		cmocka_unit_test(test_hash_duplicates),
 		cmocka_unit_test(test_write_read),
 		cmocka_unit_test(test_symbol_at),
+		cmocka_unit_test(test_rela_target_overflow),
+		cmocka_unit_test(test_remove_linked_section),
 		cmocka_unit_test(test_remove_and_rename),
 		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_many_sections),
