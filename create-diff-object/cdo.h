@@ -87,6 +87,7 @@ void cdo_error(struct cdo *c, const char *fmt, ...) __attribute__((format(printf
 void report_function(struct cdo *c, const char *kind, const struct kelf_symbol *s,
 		     const char *reason);
 int report_write(struct cdo *c, int exit_code);
+void report_free(void);
 
 /* dwarf.c: "file:line" where @sym is declared, or NULL */
 const char *source_location(const char *path, const char *sym, char *buf, size_t len);

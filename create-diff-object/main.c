@@ -154,6 +154,7 @@ static void cleanup(struct cdo *c)
 		kelf_close(c->out);
 	}
 	parent_close(c->ps);
+	report_free();
 }
 
 int main(int argc, char **argv)

@@ -164,15 +164,20 @@ int report_write(struct cdo *c, int exit_code)
 		[EXIT_CHANGED] = "changed", [EXIT_ERROR] = "error",
 		[EXIT_REFUSED] = "refused", [EXIT_NOCHANGE] = "no-change",
 	};
+	struct kelf_outfile o;
 	FILE *f;
 
 	if (!c->report_path)
 		return 0;
-	f = fopen(c->report_path, "w");
+	if (kelf_outfile_open(&o, c->report_path))
+		return -1;
+	f = fdopen(o.fd, "w");
 	if (!f) {
 		perror(c->report_path);
+		kelf_outfile_abort(&o);
 		return -1;
 	}
+	o.fd = -1;	/* fclose() closes it */
 	fprintf(f, "{\n  \"object\": ");
 	json_str(f, c->patched_path ? c->patched_path : "");
 	fprintf(f, ",\n  \"parent\": ");
@@ -187,5 +192,24 @@ int report_write(struct cdo *c, int exit_code)
 	json_list(f, "warnings", "warning", false);
 	json_list(f, "errors", "error", true);
 	fprintf(f, "}\n");
-	return fclose(f) ? -1 : 0;
+	if (fclose(f)) {
+		perror(c->report_path);
+		kelf_outfile_abort(&o);
+		return -1;
+	}
+	return kelf_outfile_commit(&o);
+}
+
+void report_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < nr_entries; i++) {
+		free(entries[i].kind);
+		free(entries[i].name);
+		free(entries[i].text);
+	}
+	free(entries);
+	entries = NULL;
+	nr_entries = cap_entries = 0;
 }
