@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Integration test of kernel-cache and vm-run: prepare Debian's stock 6.1
-# kernel (or $KLPKIT_KREL), build the kernel's own livepatch sample against
+# kernel (or $KLPKIT_TEST_KREL), build the kernel's own livepatch sample against
 # the prepared tree, boot the distro kernel in qemu and watch it patch and
 # unpatch /proc/cmdline; then check that vm-run notices failing scripts,
 # panics, warnings, bad taint and hangs.
@@ -128,7 +128,11 @@ disable_patch livepatch_sample
 assert_eq "$(cat /proc/cmdline)" "$orig" "/proc/cmdline after disabling"
 rmmod livepatch_sample
 lsmod | grep -q livepatch_sample && fail "livepatch_sample still loaded after rmmod"
-log "taint: $(taint)"
+# a livepatch was applied: taint K (0x8000) stays set after unloading;
+# vm-run checks that no bit beyond O|E|K is set
+t=$(taint)
+[ $((t & 0x8000)) -ne 0 ] || fail "taint $t: K (livepatch) is not set after a livepatch was applied"
+log "taint: $t (K set)"
 EOF
 out=$("$KLP_VM_RUN" --krel "$KREL" --module "$KO" --script "$TMP/sample.sh" --log "$TMP/sample.log" 2>"$TMP/sample.err")
 rc=$?

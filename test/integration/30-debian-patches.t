@@ -10,6 +10,10 @@
 #   Extra-Patches: F...    more patch files (same directory) for the same module
 #   Target-Modules: M...   Debian modules the VM test needs (modprobe M)
 #   Extra-Modules: N...    other patch modules of this suite the VM test needs
+#   VM-Programs: F.c...    C programs (same directory) compiled on the host and
+#                          put on the VM's PATH under their base name
+#   Suite: full            only with KLPKIT_SUITE=full (`make check-full`);
+#                          `make check` runs the others
 #                          (built here too when KLPKIT_PATCHES leaves them out)
 #   Expect-Sections: S...  sections the built module must have (readelf -S)
 #   Expect-Changed: F...   exactly the changed (not new) functions of the build
@@ -46,9 +50,15 @@ select_files() {
 		(cd "$DIR" && ls -d $g"$1" 2>/dev/null)
 	done | sort -u
 }
-mapfile -t patches < <(select_files .patch)
-mapfile -t vmtests < <(select_files -LOADED.test)
 header() { sed -n "s/^$2: *//p" "$DIR/$1" | head -n 1; }
+# in_suite PATCH: does the selected suite run PATCH?
+in_suite() {
+	[ "${KLPKIT_SUITE:-check}" = full ] || [ -n "${KLPKIT_PATCHES:-}" ] ||
+		[ "$(header "$1" Suite)" != full ]
+}
+mapfile -t patches < <(select_files .patch | while read -r p; do in_suite "$p" && echo "$p"; done)
+mapfile -t vmtests < <(select_files -LOADED.test |
+	while read -r t; do in_suite "${t%-LOADED.test}.patch" && echo "$t"; done)
 modname() { local n=${1%.patch}; echo "${n//-/_}"; }
 
 # todo PATCH CHECK: the Known-Failure text if it applies to CHECK
@@ -160,6 +170,10 @@ for t in "${vmtests[@]}"; do
 	done
 	for e in $(header "$p" Extra-Modules); do
 		args+=(--module "$work/$(modname "$e").ko")
+	done
+	for c in $(header "$p" VM-Programs); do
+		gcc -O2 -static -o "$work/${c%.c}" "$DIR/$c" 2>>"$work/$mod.vm" &&
+			args+=(--bin "$work/${c%.c}")
 	done
 	todo=$(todo "$p" loaded)
 	if [ ! -s "$work/$mod.ko" ]; then

@@ -6,8 +6,9 @@
 # Paths
 #   KLP_TOPDIR, KLP_KERNEL_CACHE, KLP_VM_RUN, KLP_VM_LIB
 # Kernel
-#   klp_krel                      the release under test: $KLPKIT_KREL, else
-#                                 Debian 12's stock 6.1 (kernel-cache default-release)
+#   klp_krel                      the release under test: $KLPKIT_TEST_KREL (the one
+#                                 variable every test reads), else Debian 12's
+#                                 stock 6.1 (kernel-cache default-release)
 #   klp_prepare KREL              kernel-cache prepare KREL; prints the tree;
 #                                 returns kernel-cache's status (3 = apt/mirror problem)
 #   build_ext_module OUTDIR NAME SRC.c...
@@ -34,8 +35,8 @@ KLP_VM_LIB=$KLP_TOPDIR/test/integration/lib/vm-lib.sh
 KLP_SAMPLE_TEXT='this has been live patched'
 
 klp_krel() {
-	if [ -n "${KLPKIT_KREL:-}" ]; then
-		echo "$KLPKIT_KREL"
+	if [ -n "${KLPKIT_TEST_KREL:-}" ]; then
+		echo "$KLPKIT_TEST_KREL"
 	else
 		"$KLP_KERNEL_CACHE" default-release
 	fi
