@@ -2,9 +2,11 @@
 /*
  * Change detection, function by function and object by object: the bytes
  * (relocated fields masked) and every relocation (type, offset, target and
- * addend, strings by content).  Noise that is not a functional change is
- * ignored: __LINE__ immediates passed to WARN/printk/might_sleep helpers,
- * .altinstr_aux offsets, and the special sections (regenerated anyway).
+ * addend, strings by content), exactly: kpatch-build keeps line numbers
+ * stable (kpatch-build/fix-lines puts a #line directive after every hunk),
+ * so a changed immediate is a changed function, never guessed to be a
+ * __LINE__ value.  Ignored: .altinstr_aux offsets and the special sections
+ * (regenerated anyway).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -125,80 +127,19 @@ static bool masked(struct kelf_rela **v, size_t n, uint64_t start, uint64_t i)
 	return false;
 }
 
-/* Functions that take a line number in a register (__LINE__ noise). */
-static bool takes_line(const char *name)
-{
-	static const char *const fns[] = {
-		"__might_sleep", "__might_fault", "__might_resched", "_printk",
-		"__warn_printk", "lockdep_rcu_suspicious", "__dynamic_pr_debug",
-		"printk", "warn_slowpath_fmt", "__might_sleep_precision",
-		"rcu_read_lock_held_common", "__cant_sleep", "__cant_migrate",
-		"__kasan_check_read", "dump_stack",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
-		if (!strcmp(name, fns[i]))
-			return true;
-	return false;
-}
-
-static bool calls_line_taker(struct kelf_rela **v, size_t n)
-{
-	size_t k;
-
-	for (k = 0; k < n; k++)
-		if (v[k]->sym && takes_line(v[k]->sym->name))
-			return true;
-	return false;
-}
-
-/*
- * A difference at @i that lies in the imm32 of "mov $imm32, %reg"
- * (b8+r, optionally REX 41) with small values on both sides: a line number.
- */
-static bool line_number_diff(const unsigned char *a, const unsigned char *b,
-			     uint64_t i, uint64_t len)
-{
-	uint64_t op;
-
-	for (op = i >= 5 ? i - 4 : 0; op < i && op + 5 <= len; op++) {
-		uint32_t va, vb;
-
-		if (a[op] < 0xb8 || a[op] > 0xbf || a[op] != b[op])
-			continue;
-		if (i < op + 1 || i >= op + 5)
-			continue;
-		memcpy(&va, a + op + 1, 4);
-		memcpy(&vb, b + op + 1, 4);
-		if (va < 100000 && vb < 100000)
-			return true;
-	}
-	return false;
-}
-
 static const char *compare_bytes(struct kelf_symbol *o, struct kelf_symbol *p,
-				 struct kelf_rela **vp, size_t np, bool *line_only)
+				 struct kelf_rela **vp, size_t np)
 {
 	const unsigned char *a, *b;
 	uint64_t i, len = p->sym.st_size;
-	bool line_noise = false;
 
-	*line_only = false;
 	if (p->sec->sh.sh_type == SHT_NOBITS || o->sec->sh.sh_type == SHT_NOBITS)
 		return p->sec->sh.sh_type == o->sec->sh.sh_type ? NULL : "section type changed";
 	a = o->sec->data + o->sym.st_value;
 	b = p->sec->data + p->sym.st_value;
-	for (i = 0; i < len; i++) {
-		if (a[i] == b[i] || masked(vp, np, p->sym.st_value, i))
-			continue;
-		if (is_function(p) && line_number_diff(a, b, i, len)) {
-			line_noise = true;
-			continue;
-		}
-		return "code or data bytes differ";
-	}
-	*line_only = line_noise;
+	for (i = 0; i < len; i++)
+		if (a[i] != b[i] && !masked(vp, np, p->sym.st_value, i))
+			return "code or data bytes differ";
 	return NULL;
 }
 
@@ -208,7 +149,6 @@ static const char *element_diff(struct kelf_symbol *o, struct kelf_symbol *p)
 	struct kelf_rela **vo, **vp;
 	const char *why = NULL;
 	size_t no, np, i;
-	bool line_only;
 
 	if (o->sym.st_size != p->sym.st_size)
 		return "size changed";
@@ -226,9 +166,7 @@ static const char *element_diff(struct kelf_symbol *o, struct kelf_symbol *p)
 			why = "a reference changed (call, data, string or addend)";
 	}
 	if (!why)
-		why = compare_bytes(o, p, vp, np, &line_only);
-	if (!why && line_only && !calls_line_taker(vp, np))
-		why = "an immediate operand changed";
+		why = compare_bytes(o, p, vp, np);
 out:
 	free(vo);
 	free(vp);

@@ -13,7 +13,7 @@ set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
-CDO=$TOPDIR/create-diff-object/create-diff-object
+CDO=${CDO:-$TOPDIR/create-diff-object/create-diff-object}
 CASES=$TOPDIR/test/unit/cdo-cases
 
 need_kernel
