@@ -627,11 +627,14 @@ int target_dump(FILE *f, struct target *t)
 	struct kelf_symbol *s;
 	size_t i;
 
-	kelf_for_each_symbol(s, t->kelf)
+	kelf_for_each_symbol(s, t->kelf) {
 		if (in_view(s, t->vmlinux ? VIEW_VMLINUX : VIEW_LOADED) &&
-		    symlist_add(&l, s))
+		    symlist_add(&l, s)) {
+			symlist_free(&l);
 			return -1;
-	if (t->vmlinux)
+		}
+	}
+	if (t->vmlinux && l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), cmp_kallsyms);
 	for (i = 0; i < l.n; i++)
 		fprintf(f, "%016lx %c %s\n", (unsigned long)l.v[i]->sym.st_value,
