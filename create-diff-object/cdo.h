@@ -107,6 +107,7 @@ int correlate(struct cdo *c);
 
 /* compare.c */
 int compare(struct cdo *c);
+const char *element_diff(struct kelf_symbol *o, struct kelf_symbol *p);
 bool rela_targets_equal(struct kelf_section *ra, const struct kelf_rela *a,
 			struct kelf_section *rb, const struct kelf_rela *b);
 

@@ -144,7 +144,7 @@ static const char *compare_bytes(struct kelf_symbol *o, struct kelf_symbol *p,
 }
 
 /* Why @p (patched) differs from its twin @o, or NULL if it does not. */
-static const char *element_diff(struct kelf_symbol *o, struct kelf_symbol *p)
+const char *element_diff(struct kelf_symbol *o, struct kelf_symbol *p)
 {
 	struct kelf_rela **vo, **vp;
 	const char *why = NULL;

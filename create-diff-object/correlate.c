@@ -8,7 +8,10 @@
  *     of the same type, when the pairing is unique on both sides;
  *  2. static local variables (name.N) only through the correlated functions
  *     that reference them, never by name alone;
- *  3. sections through their symbols, then by unique name.
+ *  3. names numbered by __COUNTER__ (__UNIQUE_ID_alias123, …) by content:
+ *     one more counter user renumbers every later one, so equal names say
+ *     nothing about equal objects;
+ *  4. sections through their symbols, then by unique name.
  *
  * Special statics (__key, __warned, …) are never correlated: they are
  * always new copies.  The patched twin takes the original's name, so that
@@ -26,10 +29,17 @@ static bool is_static_local(const struct kelf_symbol *s)
 	       !YI(s)->special_static && strcmp(YI(s)->canon, s->name);
 }
 
+/* __UNIQUE_ID_<name><counter>: the counter is __COUNTER__, file-wide. */
+static bool is_counter_named(const struct kelf_symbol *s)
+{
+	return !strncmp(s->name, "__UNIQUE_ID_", 12);
+}
+
 static bool correlatable(const struct kelf_symbol *s)
 {
 	return s->type != STT_SECTION && s->type != STT_FILE &&
-	       !YI(s)->special_static && !is_static_local(s) && *s->name;
+	       !YI(s)->special_static && !is_static_local(s) && *s->name &&
+	       !is_counter_named(s);
 }
 
 static const char *file_of(const struct kelf_symbol *s)
@@ -191,6 +201,48 @@ static void correlate_static_locals(struct cdo *c)
 	}
 }
 
+static bool same_content(struct kelf_symbol *o, struct kelf_symbol *p)
+{
+	if (!o->sec || !p->sec || !same_kind(o, p) ||
+	    SI(o->sec)->kind != SI(p->sec)->kind)
+		return false;
+	return !element_diff(o, p);
+}
+
+/*
+ * __UNIQUE_ID_* symbols: the first uncorrelated one of equal content (only
+ * the counter-named symbols of the original are searched).
+ */
+static int correlate_counter_named(struct cdo *c)
+{
+	struct kelf_symbol *s, *o, **cand;
+	size_t n = 0, i;
+
+	cand = calloc(c->orig->nr_symbols + 1, sizeof(*cand));
+	if (!cand) {
+		cdo_error(c, "out of memory");
+		return -1;
+	}
+	kelf_for_each_symbol(o, c->orig)
+		if (!YI(o)->twin && is_counter_named(o) && o->sec)
+			cand[n++] = o;
+	kelf_for_each_symbol(s, c->patched) {
+		if (YI(s)->twin || !is_counter_named(s) || !s->sec)
+			continue;
+		for (i = 0; i < n; i++) {
+			o = cand[i];
+			if (YI(o)->twin || strcmp(YI(o)->canon, YI(s)->canon) ||
+			    !same_content(o, s))
+				continue;
+			twin_syms(s, o);
+			cdo_debug(c, "%s correlated with %s by content", s->name, o->name);
+			break;
+		}
+	}
+	free(cand);
+	return 0;
+}
+
 static struct kelf_symbol *primary_symbol(struct kelf_section *sec)
 {
 	struct kelf_symbol *s;
@@ -256,6 +308,8 @@ int correlate(struct cdo *c)
 	if (correlate_by_canon(c))
 		return -1;
 	correlate_static_locals(c);
+	if (correlate_counter_named(c))
+		return -1;
 	correlate_sections(c);
 	/* The patched twin takes the original's name (foo.isra.7 → foo.isra.3). */
 	kelf_for_each_symbol(s, c->patched) {

@@ -156,7 +156,8 @@ static void check_data(struct cdo *c, struct kelf_symbol *d)
 		return;
 	if (y->status != ST_CHANGED || y->special_static)
 		return;
-	if (k == SK_INIT)
+	/* metadata the patch never carries (.modinfo, exports …) */
+	if (k == SK_INIT || k == SK_DROP || k == SK_SPECIAL)
 		return;
 	if (YI(d)->twin && YI(d)->twin->sym.st_size != d->sym.st_size) {
 		cdo_refuse(c, d, "the size of %s changed (%lu → %lu bytes): existing code and data in the running kernel use the old layout. Keep the object's size; add new fields with shadow variables (klp_shadow_*)",
@@ -182,6 +183,49 @@ static int include_callbacks(struct cdo *c)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * New global functions and data are always kept: another object of the same
+ * patch may use them (the references resolve inside the patch module).
+ */
+static int include_new_globals(struct cdo *c)
+{
+	struct kelf_symbol *s;
+
+	kelf_for_each_symbol(s, c->patched) {
+		enum sec_kind k;
+
+		if (s->bind == STB_LOCAL || YI(s)->status != ST_NEW || YI(s)->ignored ||
+		    !(is_function(s) || is_data_object(s)))
+			continue;
+		k = SI(s->sec)->kind;
+		if (k != SK_TEXT && k != SK_DATA && k != SK_RODATA && k != SK_BSS)
+			continue;
+		if (include_symbol(c, s))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * A read-only object that changed but that no carried function uses: the
+ * running kernel keeps using its own copy (through data or __init code that
+ * a livepatch cannot change), so the change would be lost.
+ */
+static void check_unused_rodata(struct cdo *c)
+{
+	struct kelf_symbol *s;
+
+	kelf_for_each_symbol(s, c->patched) {
+		struct sym_info *y = YI(s);
+
+		if (!is_data_object(s) || y->status != ST_CHANGED || y->include ||
+		    y->special_static || SI(s->sec)->kind != SK_RODATA)
+			continue;
+		cdo_refuse(c, s, "the read-only object %s changed (%s), but no function of this object uses it: the running kernel keeps using its own copy, reached through data or __init code a livepatch cannot change, so the change would be lost. Patch the functions it points to (e.g. make the old callback call the new code) instead of the table",
+			   s->name, y->reason ? y->reason : "contents");
+	}
 }
 
 int include_changes(struct cdo *c)
@@ -212,8 +256,9 @@ int include_changes(struct cdo *c)
 				return -1;
 		}
 	}
-	if (include_callbacks(c))
+	if (include_callbacks(c) || include_new_globals(c))
 		return -1;
+	check_unused_rodata(c);
 	kelf_for_each_symbol(s, c->patched) {
 		if (!YI(s)->include)
 			continue;

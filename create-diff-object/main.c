@@ -109,7 +109,7 @@ static int diff(struct cdo *c)
 		return EXIT_ERROR;
 	if (include_changes(c))
 		return c->refusals ? EXIT_REFUSED : EXIT_ERROR;
-	if (!c->nr_changed && !c->nr_new_funcs && !c->nr_callbacks) {
+	if (!c->nr_changed && !c->nr_new_funcs && !c->nr_new_data && !c->nr_callbacks) {
 		cdo_log(c, "no functional change");
 		return EXIT_NOCHANGE;
 	}
