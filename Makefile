@@ -8,6 +8,7 @@
 #   make unit            unit tests only
 #   make integration     kpatch-build + qemu tests against Debian's 6.1 kernel
 #   make lint            shellcheck on every bash script
+#   make fuzz FUZZ_SECONDS=N  every libFuzzer harness (test/fuzz) N seconds
 #   make deps            install the Debian packages everything needs
 #   make install PREFIX=/usr/local DESTDIR=...
 #   make demo            build a sample livepatch and show it working in a VM
@@ -25,7 +26,7 @@ COMPDIR    ?= $(PREFIX)/share/bash-completion/completions
 CSUBDIRS   := libkelf create-diff-object klp-convert kpatch
 SUBMAKE     = $(MAKE) --no-print-directory -C
 
-.PHONY: all $(CSUBDIRS) clean check check-full unit integration lint deps install demo bench
+.PHONY: all $(CSUBDIRS) clean check check-full unit integration lint deps install demo bench fuzz
 
 all: $(CSUBDIRS)
 
@@ -61,6 +62,12 @@ check-full: deps
 lint:
 	@shellcheck -x -e SC1091 $$(scripts/list-shell-scripts)
 
+# libFuzzer harnesses (test/fuzz/README.md): replay the committed crash
+# inputs, then fuzz each harness FUZZ_SECONDS seconds.
+FUZZ_SECONDS ?= 60
+fuzz: deps all
+	@test/fuzz/run --seconds $(FUZZ_SECONDS)
+
 bench: all
 	@scripts/bench-elf
 
@@ -83,5 +90,5 @@ install: all
 	install -m 644 contrib/kpatch.bash-completion $(DESTDIR)$(COMPDIR)/kpatch
 
 clean:
-	@for d in $(CSUBDIRS) test/unit; do $(SUBMAKE) $$d clean; done
+	@for d in $(CSUBDIRS) test/unit test/fuzz; do $(SUBMAKE) $$d clean; done
 	@rm -f mk/.flags-*
