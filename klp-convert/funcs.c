@@ -56,7 +56,8 @@ static int read_funcs(struct kelf *k, struct kmeta *m)
 	struct kelf_section *sec = kelf_find_section(k, KLPKIT_FUNCS_SECTION);
 	size_t i, n;
 
-	if (!sec)
+	/* empty (the template's own array) in a patch of callbacks only */
+	if (!sec || !sec->size)
 		return 0;
 	if (sec->size % sizeof(struct klpkit_func) || !sec->data) {
 		kelf_error(k, "section '%s': size 0x%zx is not a multiple of %zu (struct klpkit_func); was the module built from create-diff-object output?",

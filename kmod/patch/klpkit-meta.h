@@ -12,6 +12,7 @@
  *                     sh_addralign <= 8 and a size multiple of 48, so that
  *                     the linker concatenates entries without padding (GCC
  *                     aligns a 48-byte object to 32 without __aligned(8)).
+ *                     Empty in a patch of callbacks only.
  *   .klpkit.strings   NUL-terminated strings referenced by the entries.
  *   .klpkit.callbacks.pre_patch, .post_patch, .pre_unpatch, .post_unpatch
  *                     arrays of struct klpkit_callback (from the

@@ -138,9 +138,11 @@ static struct klp_object *klpkit_build(void)
 	int *fill = NULL;
 
 	for (k = 0; k < KLPKIT_NR_CB; k++)
-		ncbs += klpkit_cb_tables[k].end - klpkit_cb_tables[k].start;
-	if (nfuncs <= 0) {
-		pr_err("no functions to patch (empty .klpkit.funcs)\n");
+		for (cb = klpkit_cb_tables[k].start; cb < klpkit_cb_tables[k].end; cb++)
+			ncbs += !!cb->fn;
+	/* a patch of callbacks only is fine: its objects get no function */
+	if (nfuncs < 0 || nfuncs + ncbs <= 0) {
+		pr_err("nothing to patch: no function in .klpkit.funcs and no callback\n");
 		return ERR_PTR(-EINVAL);
 	}
 	names = kcalloc(nfuncs + ncbs, sizeof(*names), GFP_KERNEL);
