@@ -6,7 +6,8 @@
  *	SYSCALL_DEFINE2(name, type1, arg1, type2, arg2)
  * by
  *	KPATCH_SYSCALL_DEFINE2(name, type1, arg1, type2, arg2)
- * (1 to 6 arguments) and include this file.
+ * (0 to 6 arguments) and include this file (or kpatch-macros.h, which
+ * includes it, as kpatch's does).
  *
  * Why: with CONFIG_ARCH_HAS_SYSCALL_WRAPPER (x86-64 since 4.17) the
  * SYSCALL_DEFINEx macros of arch/x86/include/asm/syscall_wrapper.h make
@@ -23,6 +24,16 @@
  * __x64_sys_NAME, __ia32_sys_NAME and __se_sys_NAME, which keep their names
  * and are patched.  The syscall metadata (SYSCALL_METADATA) and the
  * error-injection entries stay as they are, so they do not change.
+ *
+ * KPATCH_SYSCALL_DEFINE0(name) is SYSCALL_DEFINE0: with no argument, 6.1's
+ * __do_sys_NAME(regs) is a plain static function (not inline), traced like
+ * any other, so the body can be patched where it is.
+ *
+ * KPATCH_SYSCALL_METADATA(sname), kpatch's helper for wrappers without
+ * metadata: NULL entries in __syscalls_metadata and _ftrace_events, both
+ * sections ignored (KPATCH_IGNORE_SECTION).  The macros here keep the real
+ * SYSCALL_METADATA and do not need it; it is offered for patches that use
+ * it directly.
  */
 #ifndef KLPKIT_KPATCH_SYSCALL_H
 #define KLPKIT_KPATCH_SYSCALL_H
@@ -34,6 +45,15 @@
 #error "kpatch-syscall.h supports x86-64 with syscall wrappers (Linux >= 4.17) only"
 #endif
 
+#define KPATCH_SYSCALL_METADATA(sname)					\
+	static struct syscall_metadata *__UNIQUE_ID(klpkit_meta##sname)	\
+	__used __section("__syscalls_metadata") = NULL;			\
+	KPATCH_IGNORE_SECTION("__syscalls_metadata");			\
+	static struct trace_event_call *__UNIQUE_ID(klpkit_event##sname) \
+	__used __section("_ftrace_events") = NULL;			\
+	KPATCH_IGNORE_SECTION("_ftrace_events")
+
+#define KPATCH_SYSCALL_DEFINE0(name) SYSCALL_DEFINE0(name)
 #define KPATCH_SYSCALL_DEFINE1(name, ...) KPATCH_SYSCALL_DEFINEx(1, _##name, __VA_ARGS__)
 #define KPATCH_SYSCALL_DEFINE2(name, ...) KPATCH_SYSCALL_DEFINEx(2, _##name, __VA_ARGS__)
 #define KPATCH_SYSCALL_DEFINE3(name, ...) KPATCH_SYSCALL_DEFINEx(3, _##name, __VA_ARGS__)
