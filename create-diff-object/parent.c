@@ -13,7 +13,7 @@ struct psym {
 	struct hnode node;
 	char *name;
 	unsigned char bind, type;
-	uint64_t value;
+	uint64_t value, size;
 	size_t index;
 	int file;		/* index into files[], -1 for globals */
 };
@@ -47,7 +47,7 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 }
 
 static int add_sym(struct parent_symtab *ps, const char *name, unsigned char bind,
-		   unsigned char type, uint64_t value, int *cur_file)
+		   unsigned char type, uint64_t value, uint64_t size, int *cur_file)
 {
 	struct psym *s;
 
@@ -70,6 +70,7 @@ static int add_sym(struct parent_symtab *ps, const char *name, unsigned char bin
 	s->bind = bind;
 	s->type = type;
 	s->value = value;
+	s->size = size;
 	s->index = ps->nr++;
 	s->file = bind == STB_LOCAL ? *cur_file : -1;
 	return s->name ? 0 : -1;
@@ -85,7 +86,7 @@ static int read_elf_symtab(struct parent_symtab *ps, const char *path)
 		return -1;
 	kelf_for_each_symbol(s, k)
 		if (add_sym(ps, s->type == STT_SECTION ? "" : s->name, s->bind, s->type,
-			    s->sym.st_value, &file))
+			    s->sym.st_value, s->sym.st_size, &file))
 			break;
 	kelf_close(k);
 	return 0;
@@ -122,7 +123,7 @@ static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 			continue;
 		if (add_sym(ps, name, !strcmp(bind, "LOCAL") ? STB_LOCAL :
 			    !strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL,
-			    parse_type(type), value, &file))
+			    parse_type(type), value, size, &file))
 			return -1;
 	}
 	return 0;
@@ -309,24 +310,48 @@ static void list_candidates(struct cdo *c, struct psym **v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "  candidate %zu: %s %s in %s at 0x%llx\n", i + 1,
+		fprintf(stderr, "  candidate %zu: %s %s in %s at 0x%llx, size %llu\n", i + 1,
 			v[i]->bind == STB_LOCAL ? "local" : "global", v[i]->name,
-			v[i]->file >= 0 ? c->ps->files[v[i]->file] : "(global)",
-			(unsigned long long)v[i]->value);
+			v[i]->file >= 0 ? c->ps->files[v[i]->file] : "(no STT_FILE)",
+			(unsigned long long)v[i]->value, (unsigned long long)v[i]->size);
 }
 
-static struct psym *pick(struct cdo *c, const struct kelf_symbol *sym,
-			 struct psym **v, size_t n)
+/*
+ * Can candidate @p be @sym?  The kind must agree, and so must the size when
+ * both are known (the original's size: a changed function may have grown).
+ * Debian's shipped modules have no STT_FILE symbols, so for two statics of
+ * one name in a module this is often the only discriminator.
+ */
+static bool plausible(struct cdo *c, const struct kelf_symbol *sym, const struct psym *p,
+		      bool by_size)
+{
+	/* the original's copy: a patched function may have grown */
+	const struct kelf_symbol *o = sym->kelf == c->patched && YI(sym) ? YI(sym)->twin : sym;
+
+	if ((sym->bind == STB_LOCAL) != (p->bind == STB_LOCAL))
+		return false;
+	if ((sym->type == STT_FUNC || sym->type == STT_OBJECT) &&
+	    (p->type == STT_FUNC || p->type == STT_OBJECT) && sym->type != p->type)
+		return false;
+	/* no original (new in the patch) or a size unknown on either side */
+	if (!by_size || !o || !o->sec || !o->sym.st_size || !p->size)
+		return true;
+	return o->sym.st_size == p->size;
+}
+
+static struct psym *pick_pass(struct cdo *c, const struct kelf_symbol *sym,
+			      struct psym **v, size_t n, bool by_size, int *ties)
 {
 	const char *file = sym->file ? sym->file->name : NULL;
 	struct psym *best = NULL;
-	int best_score = -1, ties = 0;
+	int best_score = -1;
 	size_t i;
 
+	*ties = 0;
 	for (i = 0; i < n; i++) {
 		int score;
 
-		if ((sym->bind == STB_LOCAL) != (v[i]->bind == STB_LOCAL))
+		if (!plausible(c, sym, v[i], by_size))
 			continue;
 		if (sym->bind != STB_LOCAL)
 			return v[i];
@@ -336,12 +361,31 @@ static struct psym *pick(struct cdo *c, const struct kelf_symbol *sym,
 		if (score > best_score) {
 			best = v[i];
 			best_score = score;
-			ties = 0;
+			*ties = 0;
 		} else if (score == best_score) {
-			ties++;
+			(*ties)++;
 		}
 	}
-	return ties ? NULL : best;
+	return *ties ? NULL : best;
+}
+
+/*
+ * The parent's symbol @sym stands for: the kind must agree, the STT_FILE
+ * block when the parent has them, then the block sharing most locals.  Sizes
+ * tell same-named statics apart where the parent has no STT_FILE symbols
+ * (Debian's shipped modules); they are dropped again if no candidate has
+ * the original's size.
+ */
+static struct psym *pick(struct cdo *c, const struct kelf_symbol *sym,
+			 struct psym **v, size_t n)
+{
+	struct psym *p;
+	int ties;
+
+	p = pick_pass(c, sym, v, n, true, &ties);
+	if (!p && !ties)
+		p = pick_pass(c, sym, v, n, false, &ties);
+	return p;
 }
 
 int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos)

@@ -205,6 +205,9 @@ static int refuse_module_key(struct regen *g, uint64_t entry, int key_off)
 	t = kelf_rela_target(g->in->rela, r, &o);
 	if (!t->sec && parent_is_exported(g->c->ps, t->name))
 		return 0;
+	/* a new key (a new pr_debug descriptor …) lives in the patch module */
+	if (t->sec && (YI(t)->special_static || YI(t)->status == ST_NEW))
+		return 0;
 	cdo_refuse(g->c, t, "%s entry uses the key '%s', which lives in module %s: the module's %s table is processed before livepatch can relocate the key. Use static_key_enabled()/static_branch_unlikely() on an exported key, or a plain function call instead of a static call",
 		   g->in->name, t->name, g->c->parent, g->in->name);
 	return -1;
