@@ -151,6 +151,8 @@ static int start(struct walk *w, const char *path, struct stat *st)
 	char cwd[KP_PATH_MAX];
 
 	if (path[0] == '/') {
+		if (strlen(path) >= sizeof(w->todo))
+			return -ENAMETOOLONG;
 		kp_fmt(w->todo, sizeof(w->todo), "%s", path);
 	} else {
 		if (!getcwd(cwd, sizeof(cwd)))
@@ -181,6 +183,10 @@ int kp_check_trusted(const char *path, bool dir, char *resolved, size_t size)
 	ret = start(&w, path, &st);
 	while (!ret && next_component(&w, comp, sizeof(comp)))
 		ret = step(&w, comp, &st);
+	if (ret == -ENOENT) {
+		kp_err("%s: no such file", path);
+		return KP_EFAIL;
+	}
 	if (ret) {
 		kp_err("%s: cannot check who may change it: %s", path,
 		       strerror(-ret));
