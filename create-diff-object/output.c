@@ -264,6 +264,13 @@ static int copy_relas(struct cdo *c, struct kelf_section *from, uint64_t start,
 
 		if (r->offset < start || r->offset >= start + len)
 			continue;
+		if (kelf_reloc_type(r->type)->size > start + len - r->offset) {
+			cdo_error(c, "%s+0x%lx: %s runs past the end of the 0x%lx bytes copied from 0x%lx",
+				  from->name, (unsigned long)r->offset,
+				  kelf_reloc_type(r->type)->name, (unsigned long)len,
+				  (unsigned long)start);
+			return -1;
+		}
 		if (!r->sym) {
 			t = NULL;
 			addend = r->addend;

@@ -437,8 +437,8 @@ static int read_relas_of(struct reader *rd, struct kelf_section *sec)
 static int read_group(struct reader *rd, struct kelf_section *sec)
 {
 	struct kelf *k = rd->k;
-	const uint32_t *w = (const uint32_t *)sec->data;
 	size_t n = sec->size / 4, i;
+	uint32_t w0, wi;
 
 	if (!n || sec->size % 4 || !sec->data) {
 		kelf_error(k, "section group '%s': bad size 0x%zx", sec->name, sec->size);
@@ -450,18 +450,20 @@ static int read_group(struct reader *rd, struct kelf_section *sec)
 		return -1;
 	}
 	sec->group_sym = k->sym_by_index[sec->sh.sh_info];
-	sec->group_flags = w[0];
+	memcpy(&w0, sec->data, 4);	/* the data may be unaligned */
+	sec->group_flags = w0;
 	sec->members = calloc(n, sizeof(*sec->members));
 	if (!sec->members)
 		return kelf_oom(k);
 	for (i = 1; i < n; i++) {
-		if (!w[i] || w[i] >= rd->shnum) {
+		memcpy(&wi, sec->data + 4 * i, 4);
+		if (!wi || wi >= rd->shnum) {
 			kelf_error(k, "section group '%s': member %zu has section index %u out of range",
-				   sec->name, i, w[i]);
+				   sec->name, i, wi);
 			return -1;
 		}
-		sec->members[sec->nr_members++] = k->sec_by_index[w[i]];
-		k->sec_by_index[w[i]]->group = sec;
+		sec->members[sec->nr_members++] = k->sec_by_index[wi];
+		k->sec_by_index[wi]->group = sec;
 	}
 	return 0;
 }

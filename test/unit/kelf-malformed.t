@@ -61,7 +61,7 @@ no_output() {
 	! compgen -G "$1*" >/dev/null
 }
 
-plan $((${#CASES[@]} * 6 + 1 + 3 + 5))
+plan $((${#CASES[@]} * 6 + 1 + 2 + 3 + 5))
 "$TOOL" check "$work/f.o" >/dev/null 2>"$work/err"
 ok $? "the intact object reads cleanly" || diag_file "$work/err"
 for c in "${CASES[@]}"; do
@@ -98,6 +98,22 @@ for c in "${CASES[@]}"; do
 	one_error "$bad" "$work/err" "$want"
 	ok $? "$kind: klp-convert --check: one line naming the file, '$want'" || diag_file "$work/err"
 done
+
+# --- create-diff-object: a function whose symbol ends inside a relocated
+# field (its __fentry__ call): valid ELF, but the copy would carry a
+# relocation past its end (found by fuzz-cdo)
+"$CORRUPT" short-symbol "$work/f.o" "$work/short.o" foo
+"$TOOL" check "$work/short.o" >/dev/null 2>"$work/err"
+ok $? "short-symbol: libkelf reads it" || diag_file "$work/err"
+"$CDO" "$work/f.o" "$work/short.o" vmlinux "$work/f.symtab" /dev/null test "$work/short-out.o" \
+	>/dev/null 2>"$work/err"
+rc=$?
+[ "$rc" -eq 1 ] && no_output "$work/short-out.o" &&
+	[ "$(grep -c ': error: ' "$work/err")" -eq 1 ] &&
+	grep -qE "short.o: error: \.text\.foo\+0x[0-9a-f]+: R_X86_64_[A-Z0-9_]+ runs past the end of the 0x3 bytes" "$work/err" &&
+	! grep -qE 'Sanitizer|runtime error' "$work/err"
+ok $? "short-symbol: create-diff-object: exit 1 (got $rc), one error naming the relocation, no output" ||
+	diag_file "$work/err"
 
 # --- klp-convert: a section linked to a relocation section that the
 # conversion empties and frees (was a use-after-free in kelf_write)
@@ -136,7 +152,7 @@ gcc -O2 -ffunction-sections -fdata-sections -c "$work/big.c" -o "$big" || exit 1
 rc=$?
 [ "$rc" -eq $((128 + 25)) ] && no_output "$work/xfsz.o"
 ok $? "killed by SIGXFSZ while writing (exit $rc): no output, no temporary file" ||
-	{ diag_file "$work/err"; ls "$work" | sed 's/^/# /'; }
+	{ diag_file "$work/err"; find "$work" -maxdepth 1 | sed 's/^/# /'; }
 # SIGTERM and SIGINT at a point in the write: kelf-tool stops itself with
 # the signal from the step it is told (KELF_TOOL_RAISE=SIG), after the
 # temporary file exists
@@ -146,7 +162,7 @@ for sig in TERM INT; do
 	want=$((128 + $(kill -l "$sig")))
 	[ "$rc" -eq "$want" ] && no_output "$work/sig.o"
 	ok $? "killed by SIG$sig while writing (exit $rc, want $want): no output, no temporary file" ||
-		{ diag_file "$work/err"; ls "$work" | sed 's/^/# /'; }
+		{ diag_file "$work/err"; find "$work" -maxdepth 1 | sed 's/^/# /'; }
 done
 (ulimit -f 16 && exec "$TOOL" copy "$work/f.o" "$work/small.o") 2>"$work/err"
 ok $? "the same limit lets a small object through" || diag_file "$work/err"
