@@ -91,6 +91,8 @@ void report_free(void);
 
 /* dwarf.c: "file:line" where @sym is declared, or NULL */
 const char *source_location(const char *path, const char *sym, char *buf, size_t len);
+/* dwarf.c: "a (line 12), b (line 40)": functions inlined into @sym, or NULL */
+const char *inlined_functions(const char *path, const char *sym, char *buf, size_t len);
 
 /* prepare.c: per-element state, bundling, children, canonical names */
 int prepare_object(struct cdo *c, struct kelf *k);

@@ -88,3 +88,64 @@ const char *source_location(const char *path, const char *sym, char *buf, size_t
 	dwfl_end(dwfl);
 	return ret;
 }
+
+/* Append the names of the subroutines inlined below @die to @buf. */
+static void collect_inlined(Dwarf_Die *die, char *buf, size_t len, int depth)
+{
+	Dwarf_Die child, origin;
+	Dwarf_Attribute attr;
+
+	if (depth > 8 || dwarf_child(die, &child) != 0)
+		return;
+	do {
+		if (dwarf_tag(&child) == DW_TAG_inlined_subroutine &&
+		    dwarf_attr(&child, DW_AT_abstract_origin, &attr) &&
+		    dwarf_formref_die(&attr, &origin)) {
+			const char *n = dwarf_diename(&origin);
+			size_t used = strlen(buf);
+			int line = 0;
+
+			dwarf_decl_line(&origin, &line);
+			if (n && !strstr(buf, n) && used + strlen(n) + 32 < len)
+				snprintf(buf + used, len - used, "%s%s (line %d)",
+					 used ? ", " : "", n, line);
+		}
+		collect_inlined(&child, buf, len, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/*
+ * The functions the compiler inlined into function @sym of @path, as
+ * "a (line 12), b (line 40)" in @buf; NULL when none or no DWARF.
+ */
+const char *inlined_functions(const char *path, const char *sym, char *buf, size_t len)
+{
+	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
+	Dwarf_Off off = 0, next;
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	char name[256];
+	size_t hsize;
+	Dwarf *dw;
+	bool found = false;
+
+	if (!dwfl || !len)
+		return NULL;
+	buf[0] = '\0';
+	source_name(sym, name, sizeof(name));
+	mod = dwfl_report_offline(dwfl, "", path, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
+	while (dw && !found && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+
+		if (dwarf_offdie(dw, off + hsize, &cu) && find_die(&cu, name, &die, 0) &&
+		    dwarf_tag(&die) == DW_TAG_subprogram) {
+			collect_inlined(&die, buf, len, 0);
+			found = true;
+		}
+		off = next;
+	}
+	dwfl_end(dwfl);
+	return buf[0] ? buf : NULL;
+}

@@ -129,9 +129,14 @@ static void check_function(struct cdo *c, struct kelf_symbol *f)
 	if (SI(f->sec)->kind != SK_INIT && check_moved(c, f))
 		return;
 	if (SI(f->sec)->kind == SK_INIT) {
-		cdo_refuse(c, f, "%s is %s code (section %s): it runs only at boot or unload and is freed afterwards, so a livepatch cannot change it. Leave it unchanged, or patch the code that runs later",
+		char inl[1024];
+		const char *inlined = inlined_functions(c->patched_path, f->name, inl, sizeof(inl));
+
+		cdo_refuse(c, f, "%s is %s code (section %s) and changed (%s): it runs only at boot or unload and is freed afterwards, so a livepatch cannot change it.%s%s%s Leave it unchanged, or patch the code that runs later",
 			   f->name, strstr(f->sec->name, "exit") ? "__exit" : "__init",
-			   f->sec->name);
+			   f->sec->name, y->reason ? y->reason : "contents",
+			   inlined ? " The compiler inlined into it: " : "", inlined ? inlined : "",
+			   inlined ? "; if the patch changed one of these, the change reached this function through inlining: mark that function noinline, or put the new behaviour in a new function that only the runtime callers use." : "");
 		return;
 	}
 	if (f->sec->group) {
