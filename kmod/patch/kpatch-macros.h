@@ -6,7 +6,9 @@
  * (kpatch-build puts kmod/patch on the include path of the patched build).
  * It offers the patch-author API of kpatch's kpatch-macros.h, with the
  * same names and meaning, so that patches written for kpatch build here;
- * like kpatch's, it also includes kpatch-syscall.h.
+ * like kpatch's, it also includes kpatch-syscall.h.  As in kpatch, the
+ * file-scope macros end with their own semicolon: a use may be followed by
+ * one or not.
  *
  * KPATCH_IGNORE_FUNCTION(fn)   changes of fn are not part of the patch
  * KPATCH_IGNORE_SECTION("sec") changes of section sec are not part of it
@@ -62,11 +64,11 @@
 
 #define KPATCH_IGNORE_SECTION(_sec)					\
 	static const char *const __UNIQUE_ID(klpkit_ignore_section_)	\
-	__used __section(".klpkit.ignore.sections") __aligned(8) = (_sec)
+	__used __section(".klpkit.ignore.sections") __aligned(8) = (_sec);
 
 #define KPATCH_IGNORE_FUNCTION(_fn)					\
 	static void *const __UNIQUE_ID(klpkit_ignore_func_)		\
-	__used __section(".klpkit.ignore.functions") __aligned(8) = (void *)(_fn)
+	__used __section(".klpkit.ignore.functions") __aligned(8) = (void *)(_fn);
 
 /* Livepatch callbacks exist since 4.15: kpatch tests this name. */
 #define HAS_LIVEPATCH_CALLBACKS
@@ -112,7 +114,7 @@ __KLPKIT_CALLBACK_STRUCT(post_unpatch);
 	__used __section(".klpkit.callbacks." #_kind) __aligned(8) = {	\
 		.fn = (_fn),						\
 		.objname = NULL,					\
-	}
+	};
 
 #define KPATCH_PRE_PATCH_CALLBACK(_fn)		__KLPKIT_CALLBACK(_fn, pre_patch)
 #define KPATCH_POST_PATCH_CALLBACK(_fn)		__KLPKIT_CALLBACK(_fn, post_patch)
@@ -124,7 +126,7 @@ __KLPKIT_CALLBACK_STRUCT(post_unpatch);
 		"livepatch cannot skip the consistency check for one "	\
 		"function (klp_func.immediate was removed in 4.16). "	\
 		"Remove it: kpatch load reports the tasks that block the "	\
-		"transition and reverses it if they never switch")
+		"transition and reverses it if they never switch");
 
 #define KPATCH_PRINTK(_fmt, ...)					\
 ({									\

@@ -48,7 +48,7 @@
 #define KPATCH_SYSCALL_METADATA(sname)					\
 	static struct syscall_metadata *__UNIQUE_ID(klpkit_meta##sname)	\
 	__used __section("__syscalls_metadata") = NULL;			\
-	KPATCH_IGNORE_SECTION("__syscalls_metadata");			\
+	KPATCH_IGNORE_SECTION("__syscalls_metadata")			\
 	static struct trace_event_call *__UNIQUE_ID(klpkit_event##sname) \
 	__used __section("_ftrace_events") = NULL;			\
 	KPATCH_IGNORE_SECTION("_ftrace_events")

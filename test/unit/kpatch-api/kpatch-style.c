@@ -41,7 +41,8 @@ static void kapi_post_unpatch(patch_object *obj)
 KPATCH_PRE_PATCH_CALLBACK(kapi_pre_patch);
 KPATCH_POST_PATCH_CALLBACK(kapi_post_patch);
 KPATCH_PRE_UNPATCH_CALLBACK(kapi_pre_unpatch);
-KPATCH_POST_UNPATCH_CALLBACK(kapi_post_unpatch);
+/* kpatch's macros carry their semicolon: a use may go without one */
+KPATCH_POST_UNPATCH_CALLBACK(kapi_post_unpatch)
 
 /* the callback types and entry structures by their kpatch names */
 kpatch_pre_patch_call_t kapi_pre_fn = kapi_pre_patch;
@@ -59,7 +60,7 @@ noinline int kapi_ignored(int x)
 	return x + 1;
 }
 KPATCH_IGNORE_FUNCTION(kapi_ignored);
-KPATCH_IGNORE_SECTION(".data.kapi_sectioned");
+KPATCH_IGNORE_SECTION(".data.kapi_sectioned")
 int kapi_sectioned __kpatch_section(.data.kapi_sectioned) = 1;
 
 /* KPATCH_STATIC_CALL: an indirect call through the key */
