@@ -57,36 +57,55 @@ static bool find_die(Dwarf_Die *die, const char *name, Dwarf_Die *out, int depth
 	return false;
 }
 
-const char *source_location(const char *path, const char *sym, char *buf, size_t len)
+/*
+ * Find the definition of @sym in @path's DWARF and return @describe(die)
+ * (which writes into @buf), or NULL when there is none.
+ */
+static const char *with_definition(const char *path, const char *sym,
+				   const char *(*describe)(Dwarf_Die *, char *, size_t),
+				   char *buf, size_t len)
 {
 	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
 	Dwarf_Off off = 0, next;
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
 	const char *ret = NULL;
+	bool found = false;
 	char name[256];
 	size_t hsize;
 	Dwarf *dw;
 
-	if (!dwfl)
+	if (!dwfl || !len)
 		return NULL;
 	source_name(sym, name, sizeof(name));
 	mod = dwfl_report_offline(dwfl, "", path, -1);
 	dwfl_report_end(dwfl, NULL, NULL);
 	dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
-	while (dw && !ret && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+	while (dw && !found && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu, die;
-		int line = 0;
 
 		if (dwarf_offdie(dw, off + hsize, &cu) && find_die(&cu, name, &die, 0)) {
-			dwarf_decl_line(&die, &line);
-			snprintf(buf, len, "%s:%d", dwarf_decl_file(&die), line);
-			ret = buf;
+			ret = describe(&die, buf, len);
+			found = true;
 		}
 		off = next;
 	}
 	dwfl_end(dwfl);
 	return ret;
+}
+
+static const char *describe_location(Dwarf_Die *die, char *buf, size_t len)
+{
+	int line = 0;
+
+	dwarf_decl_line(die, &line);
+	snprintf(buf, len, "%s:%d", dwarf_decl_file(die), line);
+	return buf;
+}
+
+const char *source_location(const char *path, const char *sym, char *buf, size_t len)
+{
+	return with_definition(path, sym, describe_location, buf, len);
 }
 
 /* Append the names of the subroutines inlined below @die to @buf. */
@@ -114,38 +133,19 @@ static void collect_inlined(Dwarf_Die *die, char *buf, size_t len, int depth)
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
 
+static const char *describe_inlined(Dwarf_Die *die, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (dwarf_tag(die) == DW_TAG_subprogram)
+		collect_inlined(die, buf, len, 0);
+	return buf[0] ? buf : NULL;
+}
+
 /*
  * The functions the compiler inlined into function @sym of @path, as
  * "a (line 12), b (line 40)" in @buf; NULL when none or no DWARF.
  */
 const char *inlined_functions(const char *path, const char *sym, char *buf, size_t len)
 {
-	Dwfl *dwfl = dwfl_begin(&offline_callbacks);
-	Dwarf_Off off = 0, next;
-	Dwfl_Module *mod;
-	Dwarf_Addr bias;
-	char name[256];
-	size_t hsize;
-	Dwarf *dw;
-	bool found = false;
-
-	if (!dwfl || !len)
-		return NULL;
-	buf[0] = '\0';
-	source_name(sym, name, sizeof(name));
-	mod = dwfl_report_offline(dwfl, "", path, -1);
-	dwfl_report_end(dwfl, NULL, NULL);
-	dw = mod ? dwfl_module_getdwarf(mod, &bias) : NULL;
-	while (dw && !found && dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, die;
-
-		if (dwarf_offdie(dw, off + hsize, &cu) && find_die(&cu, name, &die, 0) &&
-		    dwarf_tag(&die) == DW_TAG_subprogram) {
-			collect_inlined(&die, buf, len, 0);
-			found = true;
-		}
-		off = next;
-	}
-	dwfl_end(dwfl);
-	return buf[0] ? buf : NULL;
+	return with_definition(path, sym, describe_inlined, buf, len);
 }
