@@ -103,7 +103,7 @@ int versions_drop(struct kelf *k, char *const *names, size_t n)
 	struct kelf_section *sec = kelf_find_section(k, "__versions");
 	struct modversion_info *v;
 	struct kelf_symbol *s;
-	size_t i, j, count, kept = 0, old_size;
+	size_t i, j, count, kept = 0;
 	int dropped = 0;
 
 	if (!sec || !sec->data || !n)
@@ -112,6 +112,15 @@ int versions_drop(struct kelf *k, char *const *names, size_t n)
 		kelf_warn(k, "section '__versions': size 0x%zx is not a multiple of %zu; left alone",
 			  sec->size, sizeof(*v));
 		return 0;
+	}
+	/* modpost's ____versions array covers the whole section */
+	kelf_for_each_symbol(s, k) {
+		if (s->sec == sec && s->type != STT_SECTION &&
+		    (s->type != STT_OBJECT || s->sym.st_value || s->sym.st_size != sec->size)) {
+			kelf_warn(k, "section '__versions': symbol '%s' is not modpost's whole table; left alone",
+				  s->name);
+			return 0;
+		}
 	}
 	count = sec->size / sizeof(*v);
 	v = malloc(sec->size ? sec->size : 1);
@@ -130,16 +139,13 @@ int versions_drop(struct kelf *k, char *const *names, size_t n)
 		else
 			v[kept++] = v[i];
 	}
-	old_size = sec->size;
 	if (dropped && kelf_set_data(sec, v, kept * sizeof(*v))) {
 		free(v);
 		return -1;
 	}
 	free(v);
-	/* modpost's ____versions array covers the whole section */
 	kelf_for_each_symbol(s, k)
-		if (dropped && s->sec == sec && s->type == STT_OBJECT &&
-		    s->sym.st_value == 0 && s->sym.st_size == old_size)
+		if (dropped && s->sec == sec && s->type == STT_OBJECT)
 			s->sym.st_size = sec->size;
 	return dropped;
 }

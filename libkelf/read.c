@@ -184,6 +184,26 @@ static int read_sections(struct reader *rd)
 	return 0;
 }
 
+/* At most one SHT_SYMTAB_SHNDX, for the symbol table, one entry a symbol. */
+static int find_symtab_shndx(struct reader *rd)
+{
+	struct kelf *k = rd->k;
+	struct kelf_section *sec;
+
+	kelf_for_each_section(sec, k) {
+		if (sec->sh.sh_type != SHT_SYMTAB_SHNDX)
+			continue;
+		if (k->symtab_shndx || sec->sh.sh_link != k->symtab->index ||
+		    sec->size / 4 != k->symtab->size / sizeof(Elf64_Sym)) {
+			kelf_error(k, "section '%s': extended section indexes (SHT_SYMTAB_SHNDX) that do not match symbol table '%s'",
+				   sec->name, k->symtab->name);
+			return -1;
+		}
+		k->symtab_shndx = sec;
+	}
+	return 0;
+}
+
 static int find_symtab(struct reader *rd)
 {
 	struct kelf *k = rd->k;
@@ -198,8 +218,16 @@ static int find_symtab(struct reader *rd)
 			k->symtab = sec;
 		}
 	}
-	if (!k->symtab)
+	if (!k->symtab) {
+		kelf_for_each_section(sec, k) {
+			if (sec->sh.sh_type == SHT_SYMTAB_SHNDX) {
+				kelf_error(k, "section '%s': extended section indexes without a symbol table",
+					   sec->name);
+				return -1;
+			}
+		}
 		return 0;
+	}
 	if (k->symtab->sh.sh_entsize != sizeof(Elf64_Sym) ||
 	    k->symtab->size % sizeof(Elf64_Sym)) {
 		kelf_error(k, "section '%s': bad symbol entry size %lu",
@@ -212,10 +240,8 @@ static int find_symtab(struct reader *rd)
 			   k->symtab->name);
 		return -1;
 	}
-	kelf_for_each_section(sec, k)
-		if (sec->sh.sh_type == SHT_SYMTAB_SHNDX &&
-		    sec->sh.sh_link == k->symtab->index)
-			k->symtab_shndx = sec;
+	if (find_symtab_shndx(rd))
+		return -1;
 	rd->symdata = elf_getdata(elf_getscn(rd->elf, k->symtab->index), NULL);
 	if (k->symtab_shndx)
 		rd->shndxdata = elf_getdata(elf_getscn(rd->elf, k->symtab_shndx->index), NULL);

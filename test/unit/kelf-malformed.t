@@ -34,6 +34,7 @@ CASES=(
 	"symbol-in-rela:defined in relocation section '.rela"
 	"addend-overflow:addend +9223372036854775806 points outside the address space"
 	"huge-bss:implausible size 0x8000000000000000"
+	"stray-symtab-shndx:section '.comment': extended section indexes (SHT_SYMTAB_SHNDX) that do not match"
 )
 
 work=$(mktemp -d)
