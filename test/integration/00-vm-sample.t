@@ -15,35 +15,10 @@ trap 'rm -rf "$TMP"' EXIT
 
 # ---------------------------------------------------------------- kernel
 
-KREL=$(klp_krel 2>"$TMP/krel.err")
-rc=$?
-if [ "$rc" = 3 ]; then
-	tap_skip_all "apt cannot tell the default kernel: $(head -n1 "$TMP/krel.err")"
-elif [ "$rc" != 0 ]; then
-	echo "1..1"
-	echo "not ok 1 - kernel-cache default-release"
-	tap_diag - <"$TMP/krel.err"
-	exit 1
-fi
-export KLP_KREL=$KREL
+klp_need_kernel "$TMP"
 
-t0=$SECONDS
-TREE=$(klp_prepare "$KREL" 2>"$TMP/prepare.err")
-rc=$?
-if [ "$rc" = 3 ]; then
-	tap_skip_all "the Debian mirror is unreachable: $(grep -m1 'error:' "$TMP/prepare.err")"
-fi
-prepare_s=$((SECONDS - t0))
-
-tap_plan 17
-tap_diag "kernel $KREL, tree $TREE (kernel-cache prepare: ${prepare_s}s)"
-if [ "$rc" != 0 ]; then
-	tap_not_ok "kernel-cache prepare $KREL"
-	tap_diag - <"$TMP/prepare.err"
-	tap_diag "cannot go on without a prepared tree"
-	exit 1
-fi
-tap_ok "kernel-cache prepare $KREL"
+tap_plan 16
+tap_diag "kernel $KREL, tree $TREE (kernel-cache prepare: ${PREPARE_S}s)"
 
 t0=$SECONDS
 again=$(klp_prepare "$KREL" 2>"$TMP/prepare2.err")

@@ -20,20 +20,8 @@ MOD=stress_cmdline
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/klpkit-40-stress.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-KREL=$(klp_krel 2>"$TMP/krel.err")
-rc=$?
-[ "$rc" = 3 ] && tap_skip_all "apt cannot tell the default kernel: $(head -n1 "$TMP/krel.err")"
-if [ "$rc" = 0 ]; then
-	klp_prepare "$KREL" >/dev/null 2>"$TMP/prepare.err"
-	rc=$?
-	[ "$rc" = 3 ] && tap_skip_all "the Debian mirror is unreachable"
-fi
-if [ "$rc" != 0 ]; then
-	echo "1..1"
-	echo "not ok 1 - prepare the test kernel ${KREL:-(release unknown)}"
-	tap_diag - <"$TMP/prepare.err"
-	exit 1
-fi
+klp_need_kernel "$TMP"
+[ -x "$KLP_TOPDIR/create-diff-object/create-diff-object" ] || klp_bail "the tools are built (run make)"
 
 tap_plan 5
 

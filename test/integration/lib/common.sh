@@ -11,6 +11,10 @@
 #                                 stock 6.1 (kernel-cache default-release)
 #   klp_prepare KREL              kernel-cache prepare KREL; prints the tree;
 #                                 returns kernel-cache's status (3 = apt/mirror problem)
+#   klp_need_kernel TMPDIR        the preamble of a test file: sets KREL, TREE,
+#                                 KLP_KREL and PREPARE_S (seconds); skips the file
+#                                 only when Debian's mirror is unreachable, fails it
+#                                 (one "not ok", before any plan) otherwise
 #   build_ext_module OUTDIR NAME SRC.c...
 #                                 build an out-of-tree module against the prepared
 #                                 tree of $KLP_KREL (default: klp_krel); prints the .ko
@@ -44,6 +48,28 @@ klp_krel() {
 
 klp_prepare() {
 	"$KLP_KERNEL_CACHE" prepare "$1"
+}
+
+klp_bail() {	# klp_bail DESC [FILE]: the whole file fails with one "not ok"
+	echo "1..1"
+	echo "not ok 1 - $1"
+	[ -z "${2:-}" ] || tap_diag - <"$2"
+	exit 1
+}
+
+klp_need_kernel() {
+	local err=$1/prepare.err rc t0=$SECONDS
+	KREL=$(klp_krel 2>"$err")
+	rc=$?
+	[ "$rc" = 3 ] && tap_skip_all "apt cannot tell the default kernel: $(head -n1 "$err")"
+	[ "$rc" = 0 ] || klp_bail "kernel-cache default-release (exit $rc)" "$err"
+	export KLP_KREL=$KREL
+	TREE=$(klp_prepare "$KREL" 2>"$err")
+	rc=$?
+	[ "$rc" = 3 ] && tap_skip_all "the Debian mirror is unreachable: $(grep -m1 'error' "$err")"
+	[ "$rc" = 0 ] || klp_bail "kernel-cache prepare $KREL (exit $rc)" "$err"
+	PREPARE_S=$((SECONDS - t0))
+	export KREL TREE PREPARE_S
 }
 
 # build_ext_module OUTDIR NAME SRC.c...: sources are copied to OUTDIR/NAME.build
