@@ -23,33 +23,14 @@ fi
 
 # Checks made inside the VM (each prints "TAP ok|not ok - DESC").
 VM_CHECKS=34
-HOST_CHECKS=6
+HOST_CHECKS=5
 
 # ---------------------------------------------------------------- kernel
 
-KREL=$(klp_krel 2>"$TMP/krel.err")
-rc=$?
-if [ "$rc" = 3 ]; then
-	tap_skip_all "apt cannot tell the default kernel: $(head -n1 "$TMP/krel.err")"
-elif [ "$rc" != 0 ]; then
-	echo "1..1"
-	echo "not ok 1 - kernel-cache default-release"
-	tap_diag - <"$TMP/krel.err"
-	exit 1
-fi
-export KLP_KREL=$KREL
-TREE=$(klp_prepare "$KREL" 2>"$TMP/prepare.err")
-rc=$?
-[ "$rc" = 3 ] && tap_skip_all "the Debian mirror is unreachable"
+klp_need_kernel "$TMP"
 
 tap_plan $((HOST_CHECKS + VM_CHECKS))
 tap_diag "kernel $KREL, tree $TREE"
-if [ "$rc" != 0 ]; then
-	tap_not_ok "kernel-cache prepare $KREL"
-	tap_diag - <"$TMP/prepare.err"
-	exit 1
-fi
-tap_ok "kernel-cache prepare $KREL"
 
 # ---------------------------------------------------------------- host side
 
