@@ -19,9 +19,12 @@ void fuzz_init(void)
 {
 	struct rlimit rl = { FUZZ_MAX_OUTPUT, FUZZ_MAX_OUTPUT };
 	const char *tmp = getenv("FUZZ_TMPDIR") ?: getenv("TMPDIR");
+	const char *max = getenv("FUZZ_MAX_OUTPUT");	/* to test the limit */
 
 	if (scratch[0])
 		return;
+	if (max)
+		rl.rlim_cur = rl.rlim_max = strtoul(max, NULL, 0);
 	snprintf(scratch, sizeof(scratch), "%s/klpkit-fuzz.XXXXXX", tmp ? tmp : "/tmp");
 	if (!mkdtemp(scratch) || setrlimit(RLIMIT_FSIZE, &rl)) {
 		perror("fuzz_init");

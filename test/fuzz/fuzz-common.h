@@ -3,7 +3,8 @@
  * Shared by the libFuzzer harnesses: a private scratch directory, the
  * input written to a file there (the tools read paths), and a 64 MiB file
  * size limit so that an oversized output ends in SIGXFSZ, which libFuzzer
- * reports as a finding (-handle_xfsz=1, the default).
+ * reports as a finding (-handle_xfsz=1, the default).  $FUZZ_MAX_OUTPUT
+ * (bytes) lowers the limit, to test that it works.
  */
 #ifndef FUZZ_COMMON_H
 #define FUZZ_COMMON_H

@@ -14,7 +14,7 @@ command -v clang >/dev/null || skip_all "clang is not installed (make deps)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-plan $((1 + ${#HARNESSES[@]} * 2))
+plan $((2 + ${#HARNESSES[@]} * 2))
 make -s -C "$TOPDIR/test/fuzz" >"$work/build.log" 2>&1
 ok $? "the harnesses build (clang -fsanitize=fuzzer,address,undefined)" || diag_file "$work/build.log"
 "$RUN" --work "$work/w" --replay-only >"$work/replay.log" 2>&1
@@ -33,4 +33,10 @@ for h in "${HARNESSES[@]}"; do
 	ok $? "$h: ${SECONDS_EACH}s of fuzzing found nothing (${stats:-no statistics})" ||
 		{ diag_file "$work/fuzz.log"; diag_file "$work/w/$h.log"; }
 done
+# the output size limit works: with 1 KiB, writing a seed is a finding
+FUZZ_MAX_OUTPUT=1024 FUZZ_TMPDIR=$work "$TOPDIR/test/fuzz/fuzz-kelf" -runs=1 \
+	"$work/w/seeds/fuzz-kelf/objects.o" >"$work/limit.log" 2>&1
+rc=$?
+[ "$rc" -ne 0 ] && grep -qF 'libFuzzer: file size exceeded' "$work/limit.log"
+ok $? "an output over the size limit is a finding (exit $rc)" || diag_file "$work/limit.log"
 [ "$TAP_FAILED" -eq 0 ]
