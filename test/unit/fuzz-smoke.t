@@ -33,10 +33,11 @@ for h in "${HARNESSES[@]}"; do
 	ok $? "$h: ${SECONDS_EACH}s of fuzzing found nothing (${stats:-no statistics})" ||
 		{ diag_file "$work/fuzz.log"; diag_file "$work/w/$h.log"; }
 done
-# the output size limit works: with 1 KiB, writing a seed is a finding
+# the file size limit works: with 1 KiB, even writing the seed to the
+# scratch file stops with SIGXFSZ, which libFuzzer reports
 FUZZ_MAX_OUTPUT=1024 FUZZ_TMPDIR=$work "$TOPDIR/test/fuzz/fuzz-kelf" -runs=1 \
 	"$work/w/seeds/fuzz-kelf/objects.o" >"$work/limit.log" 2>&1
 rc=$?
 [ "$rc" -ne 0 ] && grep -qF 'libFuzzer: file size exceeded' "$work/limit.log"
-ok $? "an output over the size limit is a finding (exit $rc)" || diag_file "$work/limit.log"
+ok $? "a file over the size limit (RLIMIT_FSIZE) is a finding (exit $rc)" || diag_file "$work/limit.log"
 [ "$TAP_FAILED" -eq 0 ]
