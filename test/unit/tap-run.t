@@ -33,6 +33,8 @@ t died 1 1..5 'ok 1 - a' 'not ok 2 - b' 'ok 3 - c'
 t noplan 1 'ok 1 - a' 'ok 2 - b'
 t exitonly 1 1..2 'ok 1 - a' 'ok 2 - b'
 t skipall-crash 2 '1..0 # SKIP but then crashes'
+t noexec 0 1..1 'ok 1 - a'
+chmod -x "$work/noexec.t"
 
 # expect FILES... -- LINE RC [GREP...]: the closing line, the exit status and
 # more lines the summary must contain
@@ -53,7 +55,7 @@ expect() {
 	done
 }
 
-plan 20
+plan 22
 expect pass -- '3 passed, 0 failed, 0 skipped' 0
 expect skipall -- '0 passed, 0 failed, 1 skipped' 0 'skipped file:' 'no kernel here'
 expect skipone -- '1 passed, 0 failed, 1 skipped' 0
@@ -65,6 +67,7 @@ expect died -- '2 passed, 3 failed, 0 skipped' 1 'planned 5 tests but ran 3'
 expect noplan -- '2 passed, 1 failed, 0 skipped' 1 'No plan found'
 expect exitonly -- '2 passed, 1 failed, 0 skipped' 1 'but no test failed'
 expect skipall-crash -- '0 passed, 1 failed, 1 skipped' 1
+expect noexec pass -- '3 passed, 1 failed, 0 skipped' 1 'No plan found'
 expect pass skipall skipone todofail fail died -- '9 passed, 4 failed, 3 skipped' 1
 "$RUN" "$work/pass.t" >"$work/out" 2>&1
 grep -q '^ok 2 - b$' "$work/out"
