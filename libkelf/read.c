@@ -138,6 +138,11 @@ static int read_one_section(struct reader *rd, size_t i)
 			   i, name, (unsigned long)sh.sh_size, (unsigned long)KELF_MAX_NOBITS);
 		return -1;
 	}
+	if ((sh.sh_flags & SHF_ALLOC) && (sh.sh_flags & SHF_COMPRESSED)) {
+		kelf_error(k, "section [%zu] '%s': SHF_COMPRESSED on an allocated section",
+			   i, name);
+		return -1;
+	}
 	if (sh.sh_addralign & (sh.sh_addralign - 1) ||
 	    sh.sh_addralign > KELF_MAX_ALIGN) {
 		kelf_error(k, "section [%zu] '%s': alignment 0x%lx is not a power of two up to 0x%x",
@@ -253,21 +258,6 @@ static int find_symtab(struct reader *rd)
 	return 0;
 }
 
-/* Size of a section's contents once inflated (SHF_COMPRESSED). */
-static bool section_extent(const struct kelf_section *sec, uint64_t *size)
-{
-	Elf64_Chdr ch;
-
-	*size = sec->size;
-	if (!(sec->sh.sh_flags & SHF_COMPRESSED))
-		return true;
-	if (!sec->data || sec->size < sizeof(ch))
-		return false;
-	memcpy(&ch, sec->data, sizeof(ch));
-	*size = ch.ch_size;
-	return true;
-}
-
 /*
  * In a relocatable object a symbol's value is an offset in its section:
  * the symbol must lie inside it (an end marker may sit just past it).
@@ -275,14 +265,15 @@ static bool section_extent(const struct kelf_section *sec, uint64_t *size)
 static int check_symbol_bounds(struct reader *rd, const struct kelf_symbol *s,
 			       size_t i)
 {
-	uint64_t v = s->sym.st_value, sz = s->sym.st_size, size;
+	uint64_t v = s->sym.st_value, sz = s->sym.st_size, size = s->sec->size;
 
 	if (s->sec->sh.sh_type == SHT_RELA || s->sec->sh.sh_type == SHT_REL) {
 		kelf_error(rd->k, "symbol %zu '%s': defined in relocation section '%s'",
 			   i, s->name, s->sec->name);
 		return -1;
 	}
-	if (rd->k->ehdr.e_type != ET_REL || !section_extent(s->sec, &size))
+	/* (in a compressed section: inside the compressed data, as tools see it) */
+	if (rd->k->ehdr.e_type != ET_REL)
 		return 0;
 	if (v > size || sz > size - v) {
 		kelf_error(rd->k, "symbol %zu '%s': value 0x%lx size 0x%lx runs past the end of section '%s' (size 0x%lx)",
@@ -368,11 +359,26 @@ static int read_symbols(struct reader *rd)
 	return 0;
 }
 
+/*
+ * Relocations of a compressed (debug) section apply to its inflated
+ * contents (kelf_uncompress()).
+ */
+static uint64_t inflated_size(const struct kelf_section *sec)
+{
+	Elf64_Chdr ch;
+
+	if (!(sec->sh.sh_flags & SHF_COMPRESSED) || !sec->data || sec->size < sizeof(ch))
+		return sec->size;
+	memcpy(&ch, sec->data, sizeof(ch));
+	return ch.ch_size;
+}
+
 static int check_rela(struct reader *rd, struct kelf_section *sec, size_t i,
 		      const struct kelf_rela *r)
 {
 	struct kelf *k = rd->k;
 	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+	uint64_t size;
 
 	if (!t) {
 		kelf_error(k, "section '%s' entry %zu: unsupported relocation type %u",
@@ -384,12 +390,12 @@ static int check_rela(struct reader *rd, struct kelf_section *sec, size_t i,
 			   sec->name, i, (long)r->addend);
 		return -1;
 	}
-	if (sec->base->sh.sh_type == SHT_NOBITS ||
-	    r->offset > sec->base->size ||
-	    t->size > sec->base->size - r->offset) {
-		kelf_error(k, "section '%s' entry %zu: %s at offset 0x%lx points past the end of '%s' (size 0x%zx)",
+	size = inflated_size(sec->base);
+	if (sec->base->sh.sh_type == SHT_NOBITS || r->offset > size ||
+	    t->size > size - r->offset) {
+		kelf_error(k, "section '%s' entry %zu: %s at offset 0x%lx points past the end of '%s' (size 0x%lx)",
 			   sec->name, i, t->name, (unsigned long)r->offset,
-			   sec->base->name, sec->base->size);
+			   sec->base->name, (unsigned long)size);
 		return -1;
 	}
 	return 0;

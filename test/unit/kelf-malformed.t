@@ -34,6 +34,7 @@ CASES=(
 	"symbol-in-rela:defined in relocation section '.rela"
 	"addend-overflow:addend +9223372036854775806 points outside the address space"
 	"huge-bss:implausible size 0x8000000000000000"
+	"compressed-text:SHF_COMPRESSED on an allocated section"
 	"stray-symtab-shndx:section '.comment': extended section indexes (SHT_SYMTAB_SHNDX) that do not match"
 )
 
@@ -62,7 +63,7 @@ no_output() {
 	! compgen -G "$1*" >/dev/null
 }
 
-plan $((${#CASES[@]} * 6 + 1 + 2 + 3 + 5))
+plan $((${#CASES[@]} * 6 + 1 + 1 + 2 + 3 + 5))
 "$TOOL" check "$work/f.o" >/dev/null 2>"$work/err"
 ok $? "the intact object reads cleanly" || diag_file "$work/err"
 for c in "${CASES[@]}"; do
@@ -99,6 +100,15 @@ for c in "${CASES[@]}"; do
 	one_error "$bad" "$work/err" "$want"
 	ok $? "$kind: klp-convert --check: one line naming the file, '$want'" || diag_file "$work/err"
 done
+
+# --- compressed debug sections (gcc -gz) are valid: their relocations
+# apply to the inflated contents
+gcc -O2 -g -gz=zlib -ffunction-sections -c "$work/f.c" -o "$work/gz.o" &&
+	"$TOOL" copy "$work/gz.o" "$work/gz-copy.o" 2>"$work/err" &&
+	readelf -SW "$work/gz-copy.o" | grep -q '\.debug_info .* C ' &&
+	ld -r -o "$work/gz-ld.o" "$work/gz-copy.o" 2>>"$work/err"
+ok $? "gcc -gz object: read, written with its sections still compressed, ld -r accepts it" ||
+	diag_file "$work/err"
 
 # --- create-diff-object: a function whose symbol ends inside a relocated
 # field (its __fentry__ call): valid ELF, but the copy would carry a
