@@ -63,6 +63,9 @@ static int ensure_tables(struct kelf *k)
 	if (!k->symtab && !(k->symtab = ensure_table(k, ".symtab", SHT_SYMTAB,
 						      sizeof(Elf64_Sym), 8)))
 		return -1;
+	/* one table for symbol and section names (valid ELF): two on output */
+	if (k->strtab && k->strtab == k->shstrtab)
+		k->strtab = NULL;
 	if (!k->strtab && !(k->strtab = ensure_table(k, ".strtab", SHT_STRTAB, 0, 1)))
 		return -1;
 	if (!k->shstrtab &&

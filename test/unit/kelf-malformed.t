@@ -63,7 +63,7 @@ no_output() {
 	! compgen -G "$1*" >/dev/null
 }
 
-plan $((${#CASES[@]} * 6 + 1 + 1 + 2 + 3 + 5))
+plan $((${#CASES[@]} * 6 + 1 + 2 + 2 + 3 + 5))
 "$TOOL" check "$work/f.o" >/dev/null 2>"$work/err"
 ok $? "the intact object reads cleanly" || diag_file "$work/err"
 for c in "${CASES[@]}"; do
@@ -109,6 +109,13 @@ gcc -O2 -g -gz=zlib -ffunction-sections -c "$work/f.c" -o "$work/gz.o" &&
 	ld -r -o "$work/gz-ld.o" "$work/gz-copy.o" 2>>"$work/err"
 ok $? "gcc -gz object: read, written with its sections still compressed, ld -r accepts it" ||
 	diag_file "$work/err"
+
+# --- one string table for symbol and section names is valid ELF: the
+# writer gives symbols a .strtab of their own (it wrote both into one)
+"$CORRUPT" shared-strtab "$work/f.o" "$work/shared.o" &&
+	"$TOOL" copy "$work/shared.o" "$work/shared-copy.o" 2>"$work/err" &&
+	[ "$(readelf -sW "$work/shared-copy.o" | awk '$8 == "baz"')" != "" ]
+ok $? "shared string table: written and read back, symbol names intact" || diag_file "$work/err"
 
 # --- create-diff-object: a function whose symbol ends inside a relocated
 # field (its __fentry__ call): valid ELF, but the copy would carry a
