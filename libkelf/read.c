@@ -107,6 +107,44 @@ static bool wants_data(const struct kelf *k, const GElf_Shdr *sh)
 	       sh->sh_type == SHT_SYMTAB_SHNDX;
 }
 
+/* What the data, size, alignment and links of section [i] may be. */
+static int check_section_header(struct reader *rd, size_t i, const char *name,
+				const GElf_Shdr *sh)
+{
+	struct kelf *k = rd->k;
+
+	if (sh->sh_type != SHT_NOBITS &&
+	    (sh->sh_offset > (uint64_t)rd->file_size ||
+	     sh->sh_size > (uint64_t)rd->file_size - sh->sh_offset)) {
+		kelf_error(k, "section [%zu] '%s': its data (offset 0x%lx, size 0x%lx) extends past the end of the file (0x%lx bytes): truncated?",
+			   i, name, (unsigned long)sh->sh_offset,
+			   (unsigned long)sh->sh_size, (unsigned long)rd->file_size);
+		return -1;
+	}
+	if (sh->sh_type == SHT_NOBITS && sh->sh_size > KELF_MAX_NOBITS) {
+		kelf_error(k, "section [%zu] '%s': implausible size 0x%lx (more than 0x%lx)",
+			   i, name, (unsigned long)sh->sh_size, (unsigned long)KELF_MAX_NOBITS);
+		return -1;
+	}
+	if ((sh->sh_flags & SHF_ALLOC) && (sh->sh_flags & SHF_COMPRESSED)) {
+		kelf_error(k, "section [%zu] '%s': SHF_COMPRESSED on an allocated section",
+			   i, name);
+		return -1;
+	}
+	if (sh->sh_addralign & (sh->sh_addralign - 1) ||
+	    sh->sh_addralign > KELF_MAX_ALIGN) {
+		kelf_error(k, "section [%zu] '%s': alignment 0x%lx is not a power of two up to 0x%x",
+			   i, name, (unsigned long)sh->sh_addralign, KELF_MAX_ALIGN);
+		return -1;
+	}
+	if (sh->sh_link >= rd->shnum) {
+		kelf_error(k, "section [%zu] '%s': sh_link %u out of range (%zu sections)",
+			   i, name, sh->sh_link, rd->shnum);
+		return -1;
+	}
+	return 0;
+}
+
 static int read_one_section(struct reader *rd, size_t i)
 {
 	struct kelf *k = rd->k;
@@ -125,35 +163,8 @@ static int read_one_section(struct reader *rd, size_t i)
 			   i, sh.sh_name);
 		return -1;
 	}
-	if (sh.sh_type != SHT_NOBITS &&
-	    (sh.sh_offset > (uint64_t)rd->file_size ||
-	     sh.sh_size > (uint64_t)rd->file_size - sh.sh_offset)) {
-		kelf_error(k, "section [%zu] '%s': its data (offset 0x%lx, size 0x%lx) extends past the end of the file (0x%lx bytes): truncated?",
-			   i, name, (unsigned long)sh.sh_offset,
-			   (unsigned long)sh.sh_size, (unsigned long)rd->file_size);
+	if (check_section_header(rd, i, name, &sh))
 		return -1;
-	}
-	if (sh.sh_type == SHT_NOBITS && sh.sh_size > KELF_MAX_NOBITS) {
-		kelf_error(k, "section [%zu] '%s': implausible size 0x%lx (more than 0x%lx)",
-			   i, name, (unsigned long)sh.sh_size, (unsigned long)KELF_MAX_NOBITS);
-		return -1;
-	}
-	if ((sh.sh_flags & SHF_ALLOC) && (sh.sh_flags & SHF_COMPRESSED)) {
-		kelf_error(k, "section [%zu] '%s': SHF_COMPRESSED on an allocated section",
-			   i, name);
-		return -1;
-	}
-	if (sh.sh_addralign & (sh.sh_addralign - 1) ||
-	    sh.sh_addralign > KELF_MAX_ALIGN) {
-		kelf_error(k, "section [%zu] '%s': alignment 0x%lx is not a power of two up to 0x%x",
-			   i, name, (unsigned long)sh.sh_addralign, KELF_MAX_ALIGN);
-		return -1;
-	}
-	if (sh.sh_link >= rd->shnum) {
-		kelf_error(k, "section [%zu] '%s': sh_link %u out of range (%zu sections)",
-			   i, name, sh.sh_link, rd->shnum);
-		return -1;
-	}
 	sec = kelf_section_alloc(k, name, &sh);
 	if (!sec)
 		return -1;
