@@ -15,7 +15,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 plan $((2 + ${#HARNESSES[@]} * 2))
-make -s -C "$TOPDIR/test/fuzz" >"$work/build.log" 2>&1
+mkdir -p "$TOPDIR/test/fuzz/build"
+flock "$TOPDIR/test/fuzz/build/.lock" make -s -C "$TOPDIR/test/fuzz" >"$work/build.log" 2>&1
 ok $? "the harnesses build (clang -fsanitize=fuzzer,address,undefined)" || diag_file "$work/build.log"
 "$RUN" --work "$work/w" --replay-only >"$work/replay.log" 2>&1
 replay_rc=$?
