@@ -13,7 +13,7 @@ OBJMAP=$TOPDIR/kpatch-build/objmap
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-plan 26
+plan 27
 
 R=$T/tree
 mk() {	# mk FILE: stdin into $R/FILE
@@ -142,6 +142,12 @@ is drivers/both/common.o "one two" "an object in two modules: both named"
 is drivers/both/in.o vmlinux "an object in obj-y and obj-m is built in only (as kbuild does)"
 is drivers/unshipped/gone.o "- kbuild builds it into drivers/unshipped/gone.ko, which the kernel image package does not ship" "a module missing from modules.order: not built for this kernel"
 is arch/x86/lib/lobj.o vmlinux "obj-y of an ARCH_LIB directory: vmlinux"
+
+out=$("$OBJMAP" --goals "$R" drivers/gpu/amd/amdkfd/kfd_module.o fs/shared/c.o kernel/fork.o 2>&1)
+[ "$out" = "drivers/gpu/amd/amdkfd/kfd_module.o drivers/gpu/amd/amdgpu/../amdkfd/kfd_module.o
+fs/shared/c.o fs/ext/../shared/c.o
+kernel/fork.o kernel/fork.o" ]
+ok $? "--goals: objects of another directory's Makefile are built as that directory names them" || diag "$out"
 
 if [ $have_gcc -eq 1 ]; then
 	out=$("$OBJMAP" --vmlinux "$T/vmlinux" "$R" lib/string.o arch/x86/lib/lstr.o lib/bitmap.o 2>"$T/err")
