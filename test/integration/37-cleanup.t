@@ -4,7 +4,7 @@
 # (unless --skip-cleanup), no module or temporary module in the output
 # directory, and the kernel tree is exactly as before (the patches reverted,
 # also when the signal comes while the patched objects compile).  After an
-# error the build log is kept as OUTDIR/NAME.build.log and named.
+# error the build log is kept as KLPKIT_CACHE/logs/NAME.build.log and named.
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
@@ -72,9 +72,11 @@ kpb failed "$T/bad.patch"
 ok $? "an error: exit 1" || diag_file "$T/failed.out"
 [ -z "$(workdirs)" ]
 ok $? "an error leaves no work directory in TMPDIR" || diag "$(workdirs)"
-[ -s "$T/out/failed.build.log" ] && grep -qF "the build log is kept: $T/out/failed.build.log" "$T/failed.out"
-ok $? "an error keeps the log as OUTDIR/NAME.build.log and says so" || diag_file "$T/failed.out"
-rm -f "$T/out/failed.build.log"
+logs=$("$KERNEL_CACHE" path "$krel" dir)/../logs
+[ -s "$logs/failed.build.log" ] && grep -qF "the build log is kept: $(cd "$logs" && pwd)/failed.build.log" "$T/failed.out" &&
+	[ -z "$(outfiles)" ]
+ok $? "an error keeps the log as CACHE/logs/NAME.build.log, says so, writes nothing to the output directory" || diag_file "$T/failed.out"
+rm -f "$logs/failed.build.log"
 
 # 4. signals while the objects compile: the tree is reverted, nothing stays
 # start_and_signal NAME PATCH PHASE-TEXT SIGNAL: start kpatch-build, send
