@@ -115,8 +115,9 @@ int versions_drop(struct kelf *k, char *const *names, size_t n)
 	}
 	/* modpost's ____versions array covers the whole section */
 	kelf_for_each_symbol(s, k) {
-		if (s->sec == sec && s->type != STT_SECTION &&
-		    (s->type != STT_OBJECT || s->sym.st_value || s->sym.st_size != sec->size)) {
+		if (s->sec == sec && (s->sym.st_value ||
+				      (s->type == STT_SECTION ? s->sym.st_size && s->sym.st_size != sec->size :
+				       s->type != STT_OBJECT || s->sym.st_size != sec->size))) {
 			kelf_warn(k, "section '__versions': symbol '%s' is not modpost's whole table; left alone",
 				  s->name);
 			return 0;
@@ -145,7 +146,7 @@ int versions_drop(struct kelf *k, char *const *names, size_t n)
 	}
 	free(v);
 	kelf_for_each_symbol(s, k)
-		if (dropped && s->sec == sec && s->type == STT_OBJECT)
+		if (dropped && s->sec == sec && s->sym.st_size)
 			s->sym.st_size = sec->size;
 	return dropped;
 }
