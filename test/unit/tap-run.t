@@ -69,7 +69,23 @@ expect exitonly -- '2 passed, 1 failed, 0 skipped' 1 'but no test failed'
 expect skipall-crash -- '0 passed, 1 failed, 1 skipped' 1
 expect noexec pass -- '3 passed, 1 failed, 0 skipped' 1 'No plan found'
 expect pass skipall skipone todofail fail died -- '9 passed, 4 failed, 3 skipped' 1
-"$RUN" "$work/pass.t" >"$work/out" 2>&1
-grep -q '^ok 2 - b$' "$work/out"
-ok $? "without --quiet every test line is shown as it runs" || diag_file "$work/out"
+# streaming: the file's second test passes only if its first line reached
+# the runner's output while the file was still running
+cat >"$work/stream.t" <<EOF
+#!/bin/sh
+echo 1..2
+echo "ok 1 - first"
+i=0
+while [ ! -e "$work/flag" ] && [ \$i -lt 50 ]; do sleep 0.2; i=\$((i + 1)); done
+if [ -e "$work/flag" ]; then echo "ok 2 - streamed"; else echo "not ok 2 - not streamed"; fi
+EOF
+chmod +x "$work/stream.t"
+"$RUN" "$work/stream.t" >"$work/out" 2>&1 &
+for _ in $(seq 1 60); do
+	grep -q '^ok 1 - first' "$work/out" && { touch "$work/flag"; break; }
+	sleep 0.2
+done
+wait
+[ "$(tail -n 1 "$work/out")" = "2 passed, 0 failed, 0 skipped" ]
+ok $? "without --quiet every test line is shown as soon as the file prints it" || diag_file "$work/out"
 [ "$TAP_FAILED" -eq 0 ]
