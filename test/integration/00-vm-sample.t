@@ -15,9 +15,10 @@ trap 'rm -rf "$TMP"' EXIT
 
 # ---------------------------------------------------------------- kernel
 
-klp_need_kernel "$TMP"
+klp_need_kernel
 
 tap_plan 16
+# shellcheck disable=SC2153 # KREL and TREE come from klp_need_kernel
 tap_diag "kernel $KREL, tree $TREE (kernel-cache prepare: ${PREPARE_S}s)"
 
 t0=$SECONDS

@@ -27,9 +27,10 @@ HOST_CHECKS=5
 
 # ---------------------------------------------------------------- kernel
 
-klp_need_kernel "$TMP"
+klp_need_kernel
 
 tap_plan $((HOST_CHECKS + VM_CHECKS))
+# shellcheck disable=SC2153 # KREL and TREE come from klp_need_kernel
 tap_diag "kernel $KREL, tree $TREE"
 
 # ---------------------------------------------------------------- host side

@@ -30,10 +30,11 @@ HOST_CHECKS=23
 
 # ---------------------------------------------------------------- kernel
 
-klp_need_kernel "$TMP"
+klp_need_kernel
 [ -x "$KC" ] || klp_bail "klp-convert is built (run make)"
 
 tap_plan $((HOST_CHECKS + VM_CHECKS))
+# shellcheck disable=SC2153 # KREL and TREE come from klp_need_kernel
 tap_diag "kernel $KREL, tree $TREE"
 VMLINUX=$("$KLP_KERNEL_CACHE" path "$KREL" vmlinux)
 SYMVERS=$("$KLP_KERNEL_CACHE" path "$KREL" symvers)

@@ -20,7 +20,7 @@ MOD=stress_cmdline
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/klpkit-40-stress.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-klp_need_kernel "$TMP"
+klp_need_kernel
 [ -x "$KLP_TOPDIR/create-diff-object/create-diff-object" ] || klp_bail "the tools are built (run make)"
 
 tap_plan 5

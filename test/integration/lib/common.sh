@@ -11,7 +11,7 @@
 #                                 stock 6.1 (kernel-cache default-release)
 #   klp_prepare KREL              kernel-cache prepare KREL; prints the tree;
 #                                 returns kernel-cache's status (3 = apt/mirror problem)
-#   klp_need_kernel TMPDIR        the preamble of a test file: sets KREL, TREE,
+#   klp_need_kernel               the preamble of a test file: sets KREL, TREE,
 #                                 KLP_KREL and PREPARE_S (seconds); skips the file
 #                                 only when Debian's mirror is unreachable, fails it
 #                                 (one "not ok", before any plan) otherwise
@@ -38,12 +38,14 @@ KLP_VM_LIB=$KLP_TOPDIR/test/integration/lib/vm-lib.sh
 # shellcheck disable=SC2034
 KLP_SAMPLE_TEXT='this has been live patched'
 
+# The release, the preparation and its skip/fail rule are test/lib/kernel.sh's.
+# shellcheck source=../../lib/tap.sh
+. "$KLP_TOPDIR/test/lib/tap.sh"
+# shellcheck source=../../lib/kernel.sh
+. "$KLP_TOPDIR/test/lib/kernel.sh"
+
 klp_krel() {
-	if [ -n "${KLPKIT_TEST_KREL:-}" ]; then
-		echo "$KLPKIT_TEST_KREL"
-	else
-		"$KLP_KERNEL_CACHE" default-release
-	fi
+	kernel_release
 }
 
 klp_prepare() {
@@ -51,25 +53,15 @@ klp_prepare() {
 }
 
 klp_bail() {	# klp_bail DESC [FILE]: the whole file fails with one "not ok"
-	echo "1..1"
-	echo "not ok 1 - $1"
-	[ -z "${2:-}" ] || tap_diag - <"$2"
-	exit 1
+	bail "$@"
 }
 
 klp_need_kernel() {
-	local err=$1/prepare.err rc t0=$SECONDS
-	KREL=$(klp_krel 2>"$err")
-	rc=$?
-	[ "$rc" = 3 ] && tap_skip_all "apt cannot tell the default kernel: $(head -n1 "$err")"
-	[ "$rc" = 0 ] || klp_bail "kernel-cache default-release (exit $rc)" "$err"
-	export KLP_KREL=$KREL
-	TREE=$(klp_prepare "$KREL" 2>"$err")
-	rc=$?
-	[ "$rc" = 3 ] && tap_skip_all "the Debian mirror is unreachable: $(grep -m1 'error' "$err")"
-	[ "$rc" = 0 ] || klp_bail "kernel-cache prepare $KREL (exit $rc)" "$err"
+	local t0=$SECONDS
+	need_kernel
 	PREPARE_S=$((SECONDS - t0))
-	export KREL TREE PREPARE_S
+	# shellcheck disable=SC2153 # KREL comes from need_kernel
+	export KLP_KREL=$KREL PREPARE_S
 }
 
 # build_ext_module OUTDIR NAME SRC.c...: sources are copied to OUTDIR/NAME.build
