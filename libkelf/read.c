@@ -107,6 +107,13 @@ static bool wants_data(const struct kelf *k, const GElf_Shdr *sh)
 	       sh->sh_type == SHT_SYMTAB_SHNDX;
 }
 
+/* Sections kelf_write() regenerates from the model (besides relocations). */
+static bool is_regenerated_table(const GElf_Shdr *sh)
+{
+	return sh->sh_type == SHT_SYMTAB || sh->sh_type == SHT_STRTAB ||
+	       sh->sh_type == SHT_SYMTAB_SHNDX || sh->sh_type == SHT_GROUP;
+}
+
 /* What the data, size, alignment and links of section [i] may be. */
 static int check_section_header(struct reader *rd, size_t i, const char *name,
 				const GElf_Shdr *sh)
@@ -280,6 +287,12 @@ static int check_symbol_bounds(struct reader *rd, const struct kelf_symbol *s,
 
 	if (s->sec->sh.sh_type == SHT_RELA || s->sec->sh.sh_type == SHT_REL) {
 		kelf_error(rd->k, "symbol %zu '%s': defined in relocation section '%s'",
+			   i, s->name, s->sec->name);
+		return -1;
+	}
+	/* the writer rebuilds these: a symbol inside one would point anywhere */
+	if (is_regenerated_table(&s->sec->sh)) {
+		kelf_error(rd->k, "symbol %zu '%s': defined in section '%s', a table libkelf regenerates",
 			   i, s->name, s->sec->name);
 		return -1;
 	}
