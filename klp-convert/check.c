@@ -139,7 +139,7 @@ static void check_klp_rela(struct checker *c, struct kelf_section *sec)
 	late = strcmp(obj, VMLINUX) ? late_reloc_refusal(sec->base->name) : NULL;
 	for (i = 0; i < sec->nr_relas; i++) {
 		const struct kelf_rela *r = &sec->relas[i];
-		const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+		const struct kelf_reloc_type *t = kelf_reloc_type(sec->kelf, r->type);
 		struct klpsym ks;
 		size_t j;
 

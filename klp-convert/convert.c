@@ -429,7 +429,7 @@ remember:
 
 static bool field_is_zero(const struct kelf_section *base, const struct kelf_rela *r)
 {
-	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+	const struct kelf_reloc_type *t = kelf_reloc_type(base->kelf, r->type);
 	size_t i;
 
 	if (!t || !base->data || r->offset + t->size > base->size)
@@ -445,7 +445,7 @@ static bool movable(struct conv *c, struct kelf_section *relasec,
 		    const struct kelf_rela *r, const struct decision *d,
 		    const char *secobj)
 {
-	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+	const struct kelf_reloc_type *t = kelf_reloc_type(relasec->kelf, r->type);
 	struct kelf_section *base = relasec->base;
 	const char *why;
 

@@ -90,7 +90,7 @@ static int targets(const char *in)
 
 			printf("%s+0x%lx %s %s%+ld\n", sec->base->name,
 			       (unsigned long)r->offset,
-			       kelf_reloc_type(r->type)->name,
+			       kelf_reloc_type(k, r->type)->name,
 			       t ? t->name : "(none)", (long)off);
 		}
 	}

@@ -21,6 +21,14 @@ static char *tmp_path(const char *name)
 	return buf;
 }
 
+static const struct kelf_arch *x86_64(void)
+{
+	const struct kelf_arch *a = kelf_arch_by_name("x86_64");
+
+	assert_non_null(a);
+	return a;
+}
+
 static struct kelf_section *add_text(struct kelf *k, const char *name, size_t size)
 {
 	GElf_Shdr sh = {
@@ -48,7 +56,7 @@ static struct kelf_section *add_data(struct kelf *k, const char *name, size_t si
 
 static void test_hash_duplicates(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "dups");
+	struct kelf *k = kelf_new_arch(x86_64(), "dups");
 	struct kelf_symbol *s;
 	int i, n = 0;
 
@@ -66,7 +74,7 @@ static void test_hash_duplicates(void **state)
 /* A file with locals after globals, a rela through a section symbol. */
 static void build_small(const char *path)
 {
-	struct kelf *k = kelf_new(NULL, path);
+	struct kelf *k = kelf_new_arch(x86_64(), path);
 	struct kelf_section *text, *data, *rela;
 	struct kelf_symbol *g, *und, *secsym;
 
@@ -125,7 +133,7 @@ static void test_write_read(void **state)
 
 static void test_symbol_at(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "at");
+	struct kelf *k = kelf_new_arch(x86_64(), "at");
 	struct kelf_section *d = add_data(k, ".data", 64);
 
 	(void)state;
@@ -146,7 +154,7 @@ static void test_symbol_at(void **state)
 /* An addend near INT64_MAX points at nothing: no signed overflow. */
 static void test_rela_target_overflow(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "ovf");
+	struct kelf *k = kelf_new_arch(x86_64(), "ovf");
 	struct kelf_section *t = add_text(k, ".text.f", 32), *d = add_data(k, ".data", 64);
 	struct kelf_section *rs = kelf_add_rela_section(k, t);
 	struct kelf_symbol *secsym = kelf_add_symbol(k, ".data", STB_LOCAL, STT_SECTION, d, 0, 0);
@@ -174,7 +182,7 @@ static void test_rela_target_overflow(void **state)
 static void test_remove_linked_section(void **state)
 {
 	const char *out = tmp_path("unlinked.o");
-	struct kelf *k = kelf_new(NULL, "unlink");
+	struct kelf *k = kelf_new_arch(x86_64(), "unlink");
 	struct kelf_section *t = add_text(k, ".text.f", 16), *gone = add_data(k, ".data.gone", 8);
 	struct kelf_section *o = add_data(k, ".data.o", 8);
 	struct kelf_symbol *s;
@@ -233,7 +241,7 @@ static void test_group(void **state)
 	struct kelf_section *a, *b, *grp;
 	GElf_Shdr sh = { .sh_type = SHT_GROUP, .sh_entsize = 4, .sh_addralign = 4 };
 	struct kelf_symbol *sig;
-	struct kelf *k = kelf_new(NULL, path);
+	struct kelf *k = kelf_new_arch(x86_64(), path);
 
 	(void)state;
 	a = add_text(k, ".text.x", 8);
@@ -267,7 +275,7 @@ static void test_group(void **state)
 static void test_many_sections(void **state)
 {
 	const char *path = tmp_path("many.o");
-	struct kelf *k = kelf_new(NULL, path);
+	struct kelf *k = kelf_new_arch(x86_64(), path);
 	struct kelf_symbol *s;
 	char name[32], cmd[512];
 	int i;
@@ -298,7 +306,7 @@ static void test_many_sections(void **state)
 
 static void test_uncompress(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "z");
+	struct kelf *k = kelf_new_arch(x86_64(), "z");
 	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_COMPRESSED,
 			 .sh_addralign = 8 };
 	unsigned char plain[1000], packed[2000];
