@@ -132,22 +132,6 @@ oom:
 	return -1;
 }
 
-static bool is_branch(const struct kelf_section *relasec, const struct kelf_rela *r)
-{
-	const struct kelf_section *base = relasec->base;
-	unsigned char op;
-
-	if (r->type == R_X86_64_PLT32)
-		return true;
-	if (r->type != R_X86_64_PC32 || !base->data || r->offset < 1)
-		return false;
-	op = base->data[r->offset - 1];
-	if (op == 0xe8 || op == 0xe9)	/* call, jmp */
-		return true;
-	return r->offset >= 2 && base->data[r->offset - 2] == 0x0f &&
-	       op >= 0x80 && op <= 0x8f;	/* jcc rel32 */
-}
-
 static struct kelf_symbol *external(struct cdo *c, struct kelf_symbol *t)
 {
 	struct kelf_symbol *e;
@@ -237,7 +221,7 @@ static struct kelf_symbol *map_reference(struct cdo *c, struct kelf_section *rel
 		return o->secsym;
 	}
 	if (YI(t)->out && (special || YI(t)->status != ST_CHANGED ||
-			   !is_function(t) || is_branch(relasec, r)))
+			   !is_function(t) || kelf_is_branch(relasec, r)))
 		return YI(t)->out;
 	return external(c, t);
 }

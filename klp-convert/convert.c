@@ -449,10 +449,10 @@ static bool movable(struct conv *c, struct kelf_section *relasec,
 	struct kelf_section *base = relasec->base;
 	const char *why;
 
-	if (!reloc_type_supported(r->type)) {
-		refuse(c, "%s+0x%lx: relocation %s to '%s': the 6.1 x86-64 loader (apply_relocate_add) does not implement this type",
+	if (!kelf_reloc_klp(relasec->kelf, r->type)) {
+		refuse(c, "%s+0x%lx: relocation %s to '%s': the 6.1 %s loader (apply_relocate_add) does not implement this type",
 		       base->name, (unsigned long)r->offset, t ? t->name : "?",
-		       d->sym->name);
+		       d->sym->name, relasec->kelf->arch->name);
 		return false;
 	}
 	if (strcmp(secobj, VMLINUX) && (why = late_reloc_refusal(base->name))) {
