@@ -113,12 +113,13 @@ static size_t relas_in(struct kelf_section *relasec, uint64_t start, uint64_t le
 }
 
 /* Is byte @i of the range covered by a relocated field? */
-static bool masked(struct kelf_rela **v, size_t n, uint64_t start, uint64_t i)
+static bool masked(const struct kelf *kelf, struct kelf_rela **v, size_t n,
+		   uint64_t start, uint64_t i)
 {
 	size_t k;
 
 	for (k = 0; k < n; k++) {
-		const struct kelf_reloc_type *t = kelf_reloc_type(v[k]->type);
+		const struct kelf_reloc_type *t = kelf_reloc_type(kelf, v[k]->type);
 		uint64_t o = v[k]->offset - start;
 
 		if (t && i >= o && i < o + t->size)
@@ -138,7 +139,7 @@ static const char *compare_bytes(struct kelf_symbol *o, struct kelf_symbol *p,
 	a = o->sec->data + o->sym.st_value;
 	b = p->sec->data + p->sym.st_value;
 	for (i = 0; i < len; i++)
-		if (a[i] != b[i] && !masked(vp, np, p->sym.st_value, i))
+		if (a[i] != b[i] && !masked(p->kelf, vp, np, p->sym.st_value, i))
 			return "code or data bytes differ";
 	return NULL;
 }

@@ -105,23 +105,6 @@ static bool check_moved(struct cdo *c, struct kelf_symbol *s)
 	return true;
 }
 
-static bool has_fentry(const struct kelf_symbol *f)
-{
-	struct kelf_section *rs = f->sec->rela;
-	size_t i;
-
-	if (!rs)
-		return false;
-	for (i = 0; i < rs->nr_relas; i++) {
-		const struct kelf_rela *r = &rs->relas[i];
-
-		if (r->offset >= f->sym.st_value && r->offset < f->sym.st_value + 16 &&
-		    r->sym && !strcmp(r->sym->name, "__fentry__"))
-			return true;
-	}
-	return false;
-}
-
 static void check_function(struct cdo *c, struct kelf_symbol *f)
 {
 	struct sym_info *y = YI(f);
@@ -145,7 +128,7 @@ static void check_function(struct cdo *c, struct kelf_symbol *f)
 			   f->sec->group->group_sym ? f->sec->group->group_sym->name : "?");
 		return;
 	}
-	if (y->status == ST_CHANGED && !y->parent && !has_fentry(f))
+	if (y->status == ST_CHANGED && !y->parent && !kelf_has_ftrace_entry(f))
 		cdo_refuse(c, f, "function %s changed but has no ftrace hook (it is notrace, or the compiler made it a non-traceable copy); livepatch can only redirect traceable functions. %s",
 			   f->name, !strncmp(f->name, "__do_sys_", 9) ?
 			   "For a system call, define it with KPATCH_SYSCALL_DEFINEn (kpatch-syscall.h)" :

@@ -64,7 +64,7 @@ static int string_ref(struct meta *m, struct kelf_section *at, uint64_t off,
 
 	if (so < 0 || !rs)
 		return -1;
-	return kelf_rela_add(rs, off, R_X86_64_64, m->strings->secsym, so);
+	return kelf_rela_add(rs, off, m->c->out->arch->reloc_abs64, m->strings->secsym, so);
 }
 
 static int add_func(struct meta *m, struct kelf_symbol *s)
@@ -94,7 +94,7 @@ static int add_func(struct meta *m, struct kelf_symbol *s)
 	if (!m->funcs_rela && !(m->funcs_rela = kelf_add_rela_section(m->c->out, m->funcs)))
 		return -1;
 	if (kelf_rela_add(m->funcs_rela, at + offsetof(struct klpkit_func, new_func),
-			  R_X86_64_64, YI(s)->out, 0) ||
+			  m->c->out->arch->reloc_abs64, YI(s)->out, 0) ||
 	    string_ref(m, m->funcs, at + offsetof(struct klpkit_func, name), orig->name) ||
 	    string_ref(m, m->funcs, at + offsetof(struct klpkit_func, objname), m->c->parent))
 		return -1;

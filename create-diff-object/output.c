@@ -132,22 +132,6 @@ oom:
 	return -1;
 }
 
-static bool is_branch(const struct kelf_section *relasec, const struct kelf_rela *r)
-{
-	const struct kelf_section *base = relasec->base;
-	unsigned char op;
-
-	if (r->type == R_X86_64_PLT32)
-		return true;
-	if (r->type != R_X86_64_PC32 || !base->data || r->offset < 1)
-		return false;
-	op = base->data[r->offset - 1];
-	if (op == 0xe8 || op == 0xe9)	/* call, jmp */
-		return true;
-	return r->offset >= 2 && base->data[r->offset - 2] == 0x0f &&
-	       op >= 0x80 && op <= 0x8f;	/* jcc rel32 */
-}
-
 static struct kelf_symbol *external(struct cdo *c, struct kelf_symbol *t)
 {
 	struct kelf_symbol *e;
@@ -237,7 +221,7 @@ static struct kelf_symbol *map_reference(struct cdo *c, struct kelf_section *rel
 		return o->secsym;
 	}
 	if (YI(t)->out && (special || YI(t)->status != ST_CHANGED ||
-			   !is_function(t) || is_branch(relasec, r)))
+			   !is_function(t) || kelf_is_branch(relasec, r)))
 		return YI(t)->out;
 	return external(c, t);
 }
@@ -259,15 +243,16 @@ static int copy_relas(struct cdo *c, struct kelf_section *from, uint64_t start,
 		return 0;
 	for (i = 0; i < relasec->nr_relas; i++) {
 		const struct kelf_rela *r = &relasec->relas[i];
+		const struct kelf_reloc_type *rt = kelf_reloc_type(from->kelf, r->type);
 		struct kelf_symbol *t;
 		int64_t addend;
 
 		if (r->offset < start || r->offset >= start + len)
 			continue;
-		if (kelf_reloc_type(r->type)->size > start + len - r->offset) {
+		if (rt->size > start + len - r->offset) {
 			cdo_error(c, "%s+0x%lx: %s runs past the end of the 0x%lx bytes copied from 0x%lx",
 				  from->name, (unsigned long)r->offset,
-				  kelf_reloc_type(r->type)->name, (unsigned long)len,
+				  rt->name, (unsigned long)len,
 				  (unsigned long)start);
 			return -1;
 		}

@@ -139,7 +139,7 @@ static void check_klp_rela(struct checker *c, struct kelf_section *sec)
 	late = strcmp(obj, VMLINUX) ? late_reloc_refusal(sec->base->name) : NULL;
 	for (i = 0; i < sec->nr_relas; i++) {
 		const struct kelf_rela *r = &sec->relas[i];
-		const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+		const struct kelf_reloc_type *t = kelf_reloc_type(sec->kelf, r->type);
 		struct klpsym ks;
 		size_t j;
 
@@ -157,7 +157,7 @@ static void check_klp_rela(struct checker *c, struct kelf_section *sec)
 		else if (!strcmp(obj, VMLINUX) && strcmp(ks.obj, VMLINUX))
 			problem(c, "%s entry %zu: symbol '%s' of module %s in a vmlinux section: it would be resolved when the patch loads, whether or not %s is loaded",
 				sec->name, i, r->sym->name, ks.obj, ks.obj);
-		if (!reloc_type_supported(r->type))
+		if (!kelf_reloc_klp(sec->kelf, r->type))
 			problem(c, "%s entry %zu: relocation type %s is not implemented by 6.1's apply_relocate_add()",
 				sec->name, i, t ? t->name : "?");
 		if (late)
@@ -184,7 +184,7 @@ static void check_ordinary_rela(struct checker *c, struct kelf_section *sec)
 	for (i = 0; i < sec->nr_relas; i++) {
 		const struct kelf_rela *r = &sec->relas[i];
 
-		if (!r->sym && r->type != R_X86_64_NONE)
+		if (!r->sym && r->type != sec->kelf->arch->reloc_none)
 			problem(c, "%s+0x%lx: relocation (in %s) without a symbol: the loader would write garbage; was the module rewritten by objcopy or strip after klp-convert? (they fold .klp.rela sections into .rela ones and drop livepatch symbols)",
 				sec->base->name, (unsigned long)r->offset, sec->name);
 		else if (r->sym && !r->sym->sec && r->sym->shndx == SHN_LIVEPATCH)

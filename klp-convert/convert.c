@@ -429,7 +429,7 @@ remember:
 
 static bool field_is_zero(const struct kelf_section *base, const struct kelf_rela *r)
 {
-	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+	const struct kelf_reloc_type *t = kelf_reloc_type(base->kelf, r->type);
 	size_t i;
 
 	if (!t || !base->data || r->offset + t->size > base->size)
@@ -445,14 +445,14 @@ static bool movable(struct conv *c, struct kelf_section *relasec,
 		    const struct kelf_rela *r, const struct decision *d,
 		    const char *secobj)
 {
-	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+	const struct kelf_reloc_type *t = kelf_reloc_type(relasec->kelf, r->type);
 	struct kelf_section *base = relasec->base;
 	const char *why;
 
-	if (!reloc_type_supported(r->type)) {
-		refuse(c, "%s+0x%lx: relocation %s to '%s': the 6.1 x86-64 loader (apply_relocate_add) does not implement this type",
+	if (!kelf_reloc_klp(relasec->kelf, r->type)) {
+		refuse(c, "%s+0x%lx: relocation %s to '%s': the 6.1 %s loader (apply_relocate_add) does not implement this type",
 		       base->name, (unsigned long)r->offset, t ? t->name : "?",
-		       d->sym->name);
+		       d->sym->name, relasec->kelf->arch->name);
 		return false;
 	}
 	if (strcmp(secobj, VMLINUX) && (why = late_reloc_refusal(base->name))) {

@@ -27,7 +27,7 @@ static const struct kelf_rela *rela_at(const struct kelf_section *relasec,
 	return NULL;
 }
 
-/* The NUL-terminated string an R_X86_64_64 relocation points to. */
+/* The NUL-terminated string an absolute 64-bit relocation points to. */
 static const char *rela_string(struct kelf *k, const struct kelf_section *base,
 			       const struct kelf_rela *r, const char *what)
 {
@@ -35,9 +35,10 @@ static const char *rela_string(struct kelf *k, const struct kelf_section *base,
 	const struct kelf_section *sec;
 	uint64_t off;
 
-	if (r->type != R_X86_64_64 || !s || !s->sec || !s->sec->data) {
-		kelf_error(k, "%s+0x%lx: %s is not an R_X86_64_64 relocation to a string of this module",
-			   base->name, (unsigned long)r->offset, what);
+	if (r->type != k->arch->reloc_abs64 || !s || !s->sec || !s->sec->data) {
+		kelf_error(k, "%s+0x%lx: %s is not an %s relocation to a string of this module",
+			   base->name, (unsigned long)r->offset, what,
+			   kelf_reloc_type(k, k->arch->reloc_abs64)->name);
 		return NULL;
 	}
 	sec = s->sec;

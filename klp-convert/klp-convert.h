@@ -151,8 +151,6 @@ char *kmeta_funcs_tag(const struct kmeta *m);
  * module (written late, when that module loads), or NULL if it can.
  */
 const char *late_reloc_refusal(const char *secname);
-/* Relocation types 6.1's x86-64 apply_relocate_add() implements. */
-bool reloc_type_supported(uint32_t type);
 
 /* convert.c */
 struct options {

@@ -176,17 +176,3 @@ const char *late_reloc_refusal(const char *secname)
 		return NULL;
 	return "a special section: the 6.1 loader processes it when the patch module loads, before relocations to a module's symbols are written (only .text*, .data* and .rodata* may refer to a module's symbols)";
 }
-
-bool reloc_type_supported(uint32_t type)
-{
-	switch (type) {
-	case R_X86_64_64:
-	case R_X86_64_32:
-	case R_X86_64_32S:
-	case R_X86_64_PC32:
-	case R_X86_64_PLT32:
-	case R_X86_64_PC64:
-		return true;
-	}
-	return false;
-}

@@ -1,55 +1,101 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* x86-64 relocation types: what each patches and whether it is PC-relative. */
+/*
+ * x86-64: its relocation types (what each patches, whether it is
+ * PC-relative, whether 6.1's apply_relocate_add() writes it from a
+ * .klp.rela section), how a PC-relative target is biased, which
+ * displacements are calls and jumps, the decoder, and ftrace's __fentry__.
+ */
+#include <dis-asm.h>
 #include "kelf.h"
+#include "internal.h"
 
-#define R(t, sz, pc) [R_X86_64_##t] = { R_X86_64_##t, "R_X86_64_" #t, sz, pc }
+#define R(t, sz, pc, klp) \
+	[R_X86_64_##t] = { R_X86_64_##t, "R_X86_64_" #t, sz, pc, klp }
 
 static const struct kelf_reloc_type x86_64_relocs[] = {
-	R(NONE, 0, false),
-	R(64, 8, false),
-	R(PC32, 4, true),
-	R(GOT32, 4, false),
-	R(PLT32, 4, true),
-	R(GOTPCREL, 4, true),
-	R(32, 4, false),
-	R(32S, 4, false),
-	R(16, 2, false),
-	R(PC16, 2, true),
-	R(8, 1, false),
-	R(PC8, 1, true),
-	R(DTPOFF32, 4, false),
-	R(TPOFF32, 4, false),
-	R(PC64, 8, true),
-	R(GOTOFF64, 8, false),
-	R(GOTPC32, 4, true),
-	R(SIZE32, 4, false),
-	R(SIZE64, 8, false),
-	R(GOTPCRELX, 4, true),
-	R(REX_GOTPCRELX, 4, true),
+	R(NONE, 0, false, false),
+	R(64, 8, false, true),
+	R(PC32, 4, true, true),
+	R(GOT32, 4, false, false),
+	R(PLT32, 4, true, true),
+	R(GOTPCREL, 4, true, false),
+	R(32, 4, false, true),
+	R(32S, 4, false, true),
+	R(16, 2, false, false),
+	R(PC16, 2, true, false),
+	R(8, 1, false, false),
+	R(PC8, 1, true, false),
+	R(DTPOFF32, 4, false, false),
+	R(TPOFF32, 4, false, false),
+	R(PC64, 8, true, true),
+	R(GOTOFF64, 8, false, false),
+	R(GOTPC32, 4, true, false),
+	R(SIZE32, 4, false, false),
+	R(SIZE64, 8, false, false),
+	R(GOTPCRELX, 4, true, false),
+	R(REX_GOTPCRELX, 4, true, false),
 };
 
-const struct kelf_reloc_type *kelf_reloc_type(uint32_t type)
+/* x86 instructions are at most 15 bytes long. */
+#define MAX_INSN	15
+
+static int64_t x86_64_target_bias(const struct kelf_section *relasec,
+				  const struct kelf_rela *r)
 {
-	const struct kelf_reloc_type *t;
-
-	if (type >= sizeof(x86_64_relocs) / sizeof(x86_64_relocs[0]))
-		return NULL;
-	t = &x86_64_relocs[type];
-	return t->name ? t : NULL;
-}
-
-int64_t kelf_target_bias(const struct kelf_section *relasec,
-			 const struct kelf_rela *r)
-{
-	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
-
+	const struct kelf_reloc_type *t = kelf_reloc_type(relasec->kelf, r->type);
 	int64_t end;
 
 	if (!t || !t->pcrel || !relasec->base || !kelf_is_text(relasec->base))
 		return 0;
 	/* Relative to the end of the instruction, which may hold an immediate. */
 	end = kelf_insn_end(relasec->base, r->offset);
-	if (end >= (int64_t)(r->offset + t->size) && end - (int64_t)r->offset <= 15)
+	if (end >= (int64_t)(r->offset + t->size) && end - (int64_t)r->offset <= MAX_INSN)
 		return end - r->offset;
 	return t->size;
 }
+
+#define OP_CALL		0xe8	/* call rel32 */
+#define OP_JMP		0xe9	/* jmp rel32 */
+#define OP_TWOBYTE	0x0f	/* then 0x80..0x8f: jcc rel32 */
+#define OP_JCC_FIRST	0x80
+#define OP_JCC_LAST	0x8f
+
+static bool x86_64_is_branch(const struct kelf_section *relasec,
+			     const struct kelf_rela *r)
+{
+	const struct kelf_section *base = relasec->base;
+	unsigned char op;
+
+	if (r->type == R_X86_64_PLT32)
+		return true;
+	if (r->type != R_X86_64_PC32 || !base || !base->data || r->offset < 1 ||
+	    r->offset > base->size)
+		return false;
+	op = base->data[r->offset - 1];
+	if (op == OP_CALL || op == OP_JMP)
+		return true;
+	return r->offset >= 2 && base->data[r->offset - 2] == OP_TWOBYTE &&
+	       op >= OP_JCC_FIRST && op <= OP_JCC_LAST;
+}
+
+static int x86_64_decode(struct kelf_section *sec)
+{
+	return kelf_decode_opcodes(sec, bfd_arch_i386, bfd_mach_x86_64);
+}
+
+const struct kelf_arch kelf_arch_x86_64 = {
+	.name = "x86_64",
+	.machine = EM_X86_64,
+	.relocs = x86_64_relocs,
+	.nr_relocs = sizeof(x86_64_relocs) / sizeof(x86_64_relocs[0]),
+	.reloc_none = R_X86_64_NONE,
+	.reloc_abs64 = R_X86_64_64,
+	.target_bias = x86_64_target_bias,
+	.is_branch = x86_64_is_branch,
+	.decode = x86_64_decode,
+	/* -pg -mfentry: "call __fentry__" is the first instruction (after endbr64) */
+	.ftrace_call = "__fentry__",
+	.ftrace_window = 16,
+	.ftrace_loc_section = "__mcount_loc",
+	.special = NULL,
+};

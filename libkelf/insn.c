@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Instruction boundaries in code, from binutils' x86-64 disassembler: a
- * PC-relative displacement is relative to the end of its instruction, which
- * may carry an immediate after the displacement ("cmpl $3, x(%rip)"), so the
- * target of "section + addend" is only known once the instruction is.
+ * Instruction boundaries in code, from the object's arch decoder (on x86-64
+ * binutils' disassembler): a PC-relative displacement there is relative to
+ * the end of its instruction, which may carry an immediate after the
+ * displacement ("cmpl $3, x(%rip)"), so the target of "section + addend" is
+ * only known once the instruction is.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -27,20 +28,20 @@ static int quiet_styled(void *stream, enum disassembler_style style,
 	return 0;
 }
 
-/* Decode @sec from its start; record where every instruction begins. */
-static int decode_section(struct kelf_section *sec)
+int kelf_decode_opcodes(struct kelf_section *sec, int bfd_arch,
+			unsigned long bfd_mach)
 {
 	struct disassemble_info info;
 	disassembler_ftype disasm;
 	size_t cap = sec->size / 3 + 16, n = 0;
 	uint64_t pc = 0;
 
-	disasm = disassembler(bfd_arch_i386, false, bfd_mach_x86_64, NULL);
+	disasm = disassembler(bfd_arch, false, bfd_mach, NULL);
 	if (!disasm || !sec->data)
 		return -1;
 	init_disassemble_info(&info, NULL, quiet_fprintf, quiet_styled);
-	info.arch = bfd_arch_i386;
-	info.mach = bfd_mach_x86_64;
+	info.arch = bfd_arch;
+	info.mach = bfd_mach;
 	info.buffer = sec->data;
 	info.buffer_length = sec->size;
 	info.buffer_vma = 0;
@@ -74,7 +75,7 @@ int64_t kelf_insn_end(struct kelf_section *sec, uint64_t off)
 
 	if (!sec->insns_decoded) {
 		sec->insns_decoded = true;
-		sec->insns_ok = !decode_section(sec);
+		sec->insns_ok = !sec->kelf->arch->decode(sec);
 	}
 	if (!sec->insns_ok || !sec->nr_insns || off >= sec->size)
 		return -1;

@@ -15,5 +15,15 @@ int kelf_oom(const struct kelf *k);
 /* Give @buf (malloc'ed, or NULL) to @sec as its data. */
 void kelf_take_data(struct kelf_section *sec, void *buf, size_t size);
 void kelf_build_section_syms(struct kelf *k);
+/*
+ * Decode @sec from its start with binutils' disassembler for @bfd_arch
+ * (an enum bfd_architecture) and @bfd_mach; record where every
+ * instruction begins.  0 if the whole section decoded.
+ */
+int kelf_decode_opcodes(struct kelf_section *sec, int bfd_arch,
+			unsigned long bfd_mach);
+
+/* The architectures (libkelf/arch-NAME.c), listed in arch.c. */
+extern const struct kelf_arch kelf_arch_x86_64;
 
 #endif

@@ -46,11 +46,13 @@
 #define KELF_MAX_ADDEND		(1L << 47)
 
 struct kelf;
+struct kelf_arch;
+struct kelf_section;
 struct kelf_symbol;
 
 struct kelf_rela {
 	uint64_t offset;		/* in the base section */
-	uint32_t type;			/* R_X86_64_* */
+	uint32_t type;			/* the arch's, e.g. R_X86_64_PC32 */
 	int64_t addend;
 	struct kelf_symbol *sym;
 };
@@ -117,6 +119,7 @@ struct kelf {
 	int fd;
 	Elf *elf;
 	GElf_Ehdr ehdr;
+	const struct kelf_arch *arch;	/* from e_machine (never NULL) */
 	struct list_head sections;	/* file order */
 	struct list_head symbols;	/* file order; null symbol excluded */
 	size_t nr_sections, nr_symbols;	/* live counts, excluding index 0 */
@@ -135,8 +138,14 @@ struct kelf {
 #define KELF_ANY_TYPE		0x1	/* accept ET_EXEC/ET_DYN (vmlinux) too */
 #define KELF_SYMBOLS_ONLY	0x2	/* skip relocations and section data */
 
+/*
+ * kelf_open() refuses an object whose e_machine has no kelf_arch.
+ * kelf_new() makes an empty object with the ELF header and arch of @like;
+ * kelf_new_arch() an empty relocatable object for @arch.
+ */
 struct kelf *kelf_open(const char *path, unsigned int flags);
 struct kelf *kelf_new(const struct kelf *like, const char *path);
+struct kelf *kelf_new_arch(const struct kelf_arch *arch, const char *path);
 void kelf_close(struct kelf *k);
 int kelf_write(struct kelf *k, const char *path);
 
@@ -240,24 +249,95 @@ int kelf_uncompress(struct kelf_section *sec);
 
 /*
  * Offset just past the instruction of code section @sec that contains
- * @off, or -1 if the section cannot be decoded.
+ * @off, or -1 if the section cannot be decoded (by its object's arch).
  */
 int64_t kelf_insn_end(struct kelf_section *sec, uint64_t off);
 
-/* Relocation types (per-architecture table in arch-x86_64.c). */
+/* Relocation types: one table per architecture (libkelf/arch-NAME.c). */
 struct kelf_reloc_type {
 	uint32_t type;
 	const char *name;
-	unsigned char size;	/* bytes patched, 0 for R_X86_64_NONE */
+	unsigned char size;	/* bytes patched, 0 for the arch's "none" type */
 	bool pcrel;		/* target = S + A - P: the addend is biased */
+	bool klp;		/* the livepatch loader (apply_relocate_add) writes it */
 };
-const struct kelf_reloc_type *kelf_reloc_type(uint32_t type);
+
 /*
- * Bias to add to an addend to get the offset of the target: a PC-relative
- * displacement in code is relative to the end of the instruction, so its
- * addend is the target minus the bytes that follow the relocated field.
+ * What libkelf and the tools know about one target architecture.  An
+ * object's arch is chosen from its e_machine when it is read and copied
+ * by kelf_new(); the tools ask k->arch instead of naming relocation
+ * types, opcodes or ftrace symbols.
+ *
+ * Adding an architecture: a new libkelf/arch-NAME.c that defines
+ * "const struct kelf_arch kelf_arch_NAME", and its row in the list in
+ * libkelf/arch.c.
+ */
+struct kelf_arch {
+	const char *name;		/* "x86_64" */
+	uint16_t machine;		/* e_machine, e.g. EM_X86_64 */
+
+	/* Relocation types indexed by type; a row without a name is unsupported. */
+	const struct kelf_reloc_type *relocs;
+	size_t nr_relocs;
+	uint32_t reloc_none;		/* patches nothing */
+	uint32_t reloc_abs64;		/* a 64-bit absolute pointer, S + A */
+
+	/*
+	 * Bias to add to the addend of @r to get the offset of its target
+	 * (kelf_target_bias()); 0 where PC-relative means "from the field".
+	 */
+	int64_t (*target_bias)(const struct kelf_section *relasec,
+			       const struct kelf_rela *r);
+	/* Is @r the displacement of a call or a (conditional) jump? */
+	bool (*is_branch)(const struct kelf_section *relasec,
+			  const struct kelf_rela *r);
+	/*
+	 * The instruction decoder: fills @sec->insn_starts and ->nr_insns
+	 * with where every instruction starts; 0 if the whole section decoded.
+	 */
+	int (*decode)(struct kelf_section *sec);
+
+	/*
+	 * The ftrace entry convention: a traceable function calls
+	 * @ftrace_call (x86: __fentry__) within its first @ftrace_window
+	 * bytes, and the compiler records those calls in @ftrace_loc_section
+	 * (__mcount_loc).  kelf_has_ftrace_entry() applies it.
+	 */
+	const char *ftrace_call;
+	unsigned int ftrace_window;
+	const char *ftrace_loc_section;
+
+	/*
+	 * Slot for the per-arch special-section table of create-diff-object
+	 * (issue 14, item 1): its owner defines the row type and casts.
+	 * NULL until then.
+	 */
+	const void *special;
+};
+
+/* The arch of e_machine @machine, or of that name; NULL if unknown. */
+const struct kelf_arch *kelf_arch_by_machine(uint16_t machine);
+const struct kelf_arch *kelf_arch_by_name(const char *name);
+/* A name for e_machine @machine in messages ("aarch64", "unknown"). */
+const char *kelf_machine_name(uint16_t machine);
+/* The supported architectures, for messages ("x86_64"). */
+const char *kelf_arch_names(void);
+
+/* Relocation type @type of @k's arch, or NULL if unsupported. */
+const struct kelf_reloc_type *kelf_reloc_type(const struct kelf *k, uint32_t type);
+/* Does the livepatch loader write relocation type @type of @k's arch? */
+bool kelf_reloc_klp(const struct kelf *k, uint32_t type);
+/*
+ * Bias to add to an addend to get the offset of the target: on x86-64 a
+ * PC-relative displacement in code is relative to the end of the
+ * instruction, so its addend is the target minus the bytes that follow
+ * the relocated field.
  */
 int64_t kelf_target_bias(const struct kelf_section *relasec,
 			 const struct kelf_rela *r);
+/* Is relocation @r of @relasec the displacement of a call or jump? */
+bool kelf_is_branch(const struct kelf_section *relasec, const struct kelf_rela *r);
+/* Does function @f carry its arch's ftrace entry hook (x86: a __fentry__ call)? */
+bool kelf_has_ftrace_entry(const struct kelf_symbol *f);
 
 #endif

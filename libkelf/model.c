@@ -147,17 +147,25 @@ struct kelf *kelf_new(const struct kelf *like, const char *path)
 
 	if (!k)
 		return NULL;
-	if (like) {
-		k->ehdr = like->ehdr;
-	} else {
-		memcpy(k->ehdr.e_ident, ELFMAG, SELFMAG);
-		k->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
-		k->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
-		k->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
-		k->ehdr.e_type = ET_REL;
-		k->ehdr.e_machine = EM_X86_64;
-		k->ehdr.e_version = EV_CURRENT;
-	}
+	k->ehdr = like->ehdr;
+	k->arch = like->arch;
+	return k;
+}
+
+struct kelf *kelf_new_arch(const struct kelf_arch *arch, const char *path)
+{
+	struct kelf *k = kelf_alloc(path);
+
+	if (!k)
+		return NULL;
+	memcpy(k->ehdr.e_ident, ELFMAG, SELFMAG);
+	k->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
+	k->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+	k->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
+	k->ehdr.e_type = ET_REL;
+	k->ehdr.e_machine = arch->machine;
+	k->ehdr.e_version = EV_CURRENT;
+	k->arch = arch;
 	return k;
 }
 

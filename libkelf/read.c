@@ -65,16 +65,19 @@ static int check_header(struct reader *rd)
 		return -1;
 	}
 	if (gelf_getclass(rd->elf) != ELFCLASS64) {
-		kelf_error(k, "not a 64-bit ELF file (expected x86-64)");
+		kelf_error(k, "not a 64-bit ELF file (klpkit supports %s)",
+			   kelf_arch_names());
 		return -1;
 	}
 	if (!gelf_getehdr(rd->elf, &k->ehdr)) {
 		kelf_error(k, "cannot read the ELF header: %s", elf_err());
 		return -1;
 	}
-	if (k->ehdr.e_machine != EM_X86_64) {
-		kelf_error(k, "wrong machine %u in the ELF header (expected x86-64, %u)",
-			   k->ehdr.e_machine, EM_X86_64);
+	k->arch = kelf_arch_by_machine(k->ehdr.e_machine);
+	if (!k->arch) {
+		kelf_error(k, "wrong machine %u (%s) in the ELF header: klpkit supports %s",
+			   k->ehdr.e_machine, kelf_machine_name(k->ehdr.e_machine),
+			   kelf_arch_names());
 		return -1;
 	}
 	if (k->ehdr.e_type != ET_REL && !(k->flags & KELF_ANY_TYPE)) {
@@ -401,7 +404,7 @@ static int check_rela(struct reader *rd, struct kelf_section *sec, size_t i,
 		      const struct kelf_rela *r)
 {
 	struct kelf *k = rd->k;
-	const struct kelf_reloc_type *t = kelf_reloc_type(r->type);
+	const struct kelf_reloc_type *t = kelf_reloc_type(k, r->type);
 	uint64_t size;
 
 	if (!t) {
@@ -568,8 +571,8 @@ static int link_sections(struct reader *rd)
 		case SHT_REL:
 			if (k->flags & KELF_SYMBOLS_ONLY)
 				continue;
-			kelf_error(k, "section '%s': SHT_REL relocations are not used on x86-64",
-				   sec->name);
+			kelf_error(k, "section '%s': SHT_REL relocations are not used on %s",
+				   sec->name, k->arch->name);
 			return -1;
 		case SHT_GROUP:
 			if (!(k->flags & KELF_SYMBOLS_ONLY) && read_group(rd, sec))

@@ -7,8 +7,9 @@
  * Sections of a create-diff-object output (OUT.o):
  *
  *   .klpkit.funcs     array of struct klpkit_func, one per patched function.
- *                     new_func, name and objname are R_X86_64_64 relocations
- *                     (to the new function and to strings in .klpkit.strings).
+ *                     new_func, name and objname are absolute 64-bit
+ *                     relocations (the arch's reloc_abs64, libkelf/kelf.h)
+ *                     to the new function and to strings in .klpkit.strings.
  *                     sh_addralign <= 8 and a size multiple of 48, so that
  *                     the linker concatenates entries without padding (GCC
  *                     aligns a 48-byte object to 32 without __aligned(8)).
@@ -48,10 +49,10 @@
  *
  * Ignore markers (kpatch-macros.h), consumed by create-diff-object and never
  * copied to OUT.o (the template's linker script discards them anyway):
- *   .klpkit.ignore.functions  array of pointers (R_X86_64_64) to functions
+ *   .klpkit.ignore.functions  array of pointers (reloc_abs64) to functions
  *                             whose changes are to be ignored
  *                             (KPATCH_IGNORE_FUNCTION);
- *   .klpkit.ignore.sections   array of pointers (R_X86_64_64) to NUL-
+ *   .klpkit.ignore.sections   array of pointers (reloc_abs64) to NUL-
  *                             terminated section names whose changes are to
  *                             be ignored (KPATCH_IGNORE_SECTION).
  *

@@ -5,6 +5,7 @@
  *                             (KELF_TOOL_RAISE=SIG: killed while writing)
  *   kelf-tool check IN        read IN (exit 1 with the error if malformed)
  *   kelf-tool targets IN      print every relocation with its resolved target
+ *   kelf-tool arch IN         print the arch chosen for IN: "NAME E_MACHINE"
  *   kelf-tool bench IN OUT N  N read+write cycles (for scripts/bench-elf)
  */
 #include <signal.h>
@@ -90,10 +91,21 @@ static int targets(const char *in)
 
 			printf("%s+0x%lx %s %s%+ld\n", sec->base->name,
 			       (unsigned long)r->offset,
-			       kelf_reloc_type(r->type)->name,
+			       kelf_reloc_type(k, r->type)->name,
 			       t ? t->name : "(none)", (long)off);
 		}
 	}
+	kelf_close(k);
+	return 0;
+}
+
+static int arch(const char *in)
+{
+	struct kelf *k = kelf_open(in, KELF_ANY_TYPE | KELF_SYMBOLS_ONLY);
+
+	if (!k)
+		return 1;
+	printf("%s %u\n", k->arch->name, k->arch->machine);
 	kelf_close(k);
 	return 0;
 }
@@ -114,8 +126,10 @@ int main(int argc, char **argv)
 		return check(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "targets"))
 		return targets(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "arch"))
+		return arch(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "bench"))
 		return bench(argv[2], argv[3], atoi(argv[4]));
-	fprintf(stderr, "usage: kelf-tool copy IN OUT | check IN | targets IN | bench IN OUT N\n");
+	fprintf(stderr, "usage: kelf-tool copy IN OUT | check IN | targets IN | arch IN | bench IN OUT N\n");
 	return 2;
 }

@@ -27,7 +27,7 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 F=$W/fx
 
-plan 58
+plan 60
 
 "$TOPDIR/test/unit/klp-convert/make-fixtures" "$F" >"$W/fx.log" 2>&1
 t $? "fixtures build (fake vmlinux, fake-mod.ko, patch modules)" || diag_file "$W/fx.log"
@@ -186,6 +186,10 @@ refused "a malformed .klp.sym name" bad-badformat.ko "no ',POS' at the end"
 refused "code patching vmlinux that calls a module's function" bad-vmlinux-code.ko \
 	"code that patches vmlinux refers to '.klp.sym.fake_mod.fake_mod_export,0' of module fake_mod"
 refused "two pre_patch callbacks for one object" bad-callbacks.ko "object vmlinux has two pre_patch callbacks"
+refused "a relocation type the loader does not implement (GOTPCREL; PC32 beside it is accepted)" bad-gotpcrel.ko \
+	"\.text\.via_got\+0x3: relocation R_X86_64_GOTPCREL to 'hidden_global': the 6.1 x86_64 loader \(apply_relocate_add\) does not implement this type"
+[ "$(grep -c 'does not implement' "$W/ref.err")" = 1 ] && ! grep -q 'R_X86_64_PC32' "$W/ref.err"
+t $? "only the GOTPCREL relocation is refused, not the PC32 one" || diag_file "$W/ref.err"
 run_kc "$W/nomod" -s vmlinux=vmlinux -s other-mod.ko -S Module.symvers patch.ko refused.ko
 [ "$rc" = 3 ] && grep -q "exported by module fake_mod.*give --symbols fake_mod=PATH.ko or --modules DIR" "$W/nomod.err"
 t $? "refused: a module export without the module's table (says what to give)" || diag_file "$W/nomod.err"

@@ -21,6 +21,14 @@ static char *tmp_path(const char *name)
 	return buf;
 }
 
+static const struct kelf_arch *x86_64(void)
+{
+	const struct kelf_arch *a = kelf_arch_by_name("x86_64");
+
+	assert_non_null(a);
+	return a;
+}
+
 static struct kelf_section *add_text(struct kelf *k, const char *name, size_t size)
 {
 	GElf_Shdr sh = {
@@ -48,7 +56,7 @@ static struct kelf_section *add_data(struct kelf *k, const char *name, size_t si
 
 static void test_hash_duplicates(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "dups");
+	struct kelf *k = kelf_new_arch(x86_64(), "dups");
 	struct kelf_symbol *s;
 	int i, n = 0;
 
@@ -66,7 +74,7 @@ static void test_hash_duplicates(void **state)
 /* A file with locals after globals, a rela through a section symbol. */
 static void build_small(const char *path)
 {
-	struct kelf *k = kelf_new(NULL, path);
+	struct kelf *k = kelf_new_arch(x86_64(), path);
 	struct kelf_section *text, *data, *rela;
 	struct kelf_symbol *g, *und, *secsym;
 
@@ -125,7 +133,7 @@ static void test_write_read(void **state)
 
 static void test_symbol_at(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "at");
+	struct kelf *k = kelf_new_arch(x86_64(), "at");
 	struct kelf_section *d = add_data(k, ".data", 64);
 
 	(void)state;
@@ -146,7 +154,7 @@ static void test_symbol_at(void **state)
 /* An addend near INT64_MAX points at nothing: no signed overflow. */
 static void test_rela_target_overflow(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "ovf");
+	struct kelf *k = kelf_new_arch(x86_64(), "ovf");
 	struct kelf_section *t = add_text(k, ".text.f", 32), *d = add_data(k, ".data", 64);
 	struct kelf_section *rs = kelf_add_rela_section(k, t);
 	struct kelf_symbol *secsym = kelf_add_symbol(k, ".data", STB_LOCAL, STT_SECTION, d, 0, 0);
@@ -174,7 +182,7 @@ static void test_rela_target_overflow(void **state)
 static void test_remove_linked_section(void **state)
 {
 	const char *out = tmp_path("unlinked.o");
-	struct kelf *k = kelf_new(NULL, "unlink");
+	struct kelf *k = kelf_new_arch(x86_64(), "unlink");
 	struct kelf_section *t = add_text(k, ".text.f", 16), *gone = add_data(k, ".data.gone", 8);
 	struct kelf_section *o = add_data(k, ".data.o", 8);
 	struct kelf_symbol *s;
@@ -233,7 +241,7 @@ static void test_group(void **state)
 	struct kelf_section *a, *b, *grp;
 	GElf_Shdr sh = { .sh_type = SHT_GROUP, .sh_entsize = 4, .sh_addralign = 4 };
 	struct kelf_symbol *sig;
-	struct kelf *k = kelf_new(NULL, path);
+	struct kelf *k = kelf_new_arch(x86_64(), path);
 
 	(void)state;
 	a = add_text(k, ".text.x", 8);
@@ -267,7 +275,7 @@ static void test_group(void **state)
 static void test_many_sections(void **state)
 {
 	const char *path = tmp_path("many.o");
-	struct kelf *k = kelf_new(NULL, path);
+	struct kelf *k = kelf_new_arch(x86_64(), path);
 	struct kelf_symbol *s;
 	char name[32], cmd[512];
 	int i;
@@ -298,7 +306,7 @@ static void test_many_sections(void **state)
 
 static void test_uncompress(void **state)
 {
-	struct kelf *k = kelf_new(NULL, "z");
+	struct kelf *k = kelf_new_arch(x86_64(), "z");
 	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_COMPRESSED,
 			 .sh_addralign = 8 };
 	unsigned char plain[1000], packed[2000];
@@ -335,6 +343,134 @@ static int cleanup(void **state)
 	return system(cmd);
 }
 
+/* The arch of a read object comes from e_machine; kelf_new() copies it. */
+static void test_arch_chosen(void **state)
+{
+	const char *path = tmp_path("arch.o");
+	struct kelf *k, *n;
+
+	(void)state;
+	build_small(path);
+	k = kelf_open(path, 0);
+	assert_non_null(k);
+	assert_ptr_equal(k->arch, x86_64());
+	assert_string_equal(k->arch->name, "x86_64");
+	assert_int_equal(k->arch->machine, EM_X86_64);
+	assert_ptr_equal(kelf_arch_by_machine(EM_X86_64), k->arch);
+	n = kelf_new(k, "copy");
+	assert_ptr_equal(n->arch, k->arch);
+	assert_int_equal(n->ehdr.e_machine, EM_X86_64);
+	kelf_close(n);
+	kelf_close(k);
+	assert_null(kelf_arch_by_machine(EM_AARCH64));
+	assert_null(kelf_arch_by_name("aarch64"));
+	assert_string_equal(kelf_machine_name(EM_AARCH64), "aarch64");
+	assert_string_equal(kelf_machine_name(EM_X86_64), "x86_64");
+	assert_string_equal(kelf_machine_name(0x1234), "unknown");
+	assert_string_equal(kelf_arch_names(), "x86_64");
+}
+
+/*
+ * The relocation types the livepatch loader writes from .klp.rela sections
+ * are exactly those 6.1's x86-64 apply_relocate_add() implements.
+ */
+static void test_arch_klp_relocs(void **state)
+{
+	static const uint32_t want[] = {
+		R_X86_64_64, R_X86_64_32, R_X86_64_32S,
+		R_X86_64_PC32, R_X86_64_PLT32, R_X86_64_PC64,
+	};
+	struct kelf *k = kelf_new_arch(x86_64(), "klp");
+	uint32_t type;
+	size_t i, n = 0;
+
+	(void)state;
+	for (type = 0; type < 256; type++) {
+		bool in = false;
+
+		for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			in |= want[i] == type;
+		assert_int_equal(kelf_reloc_klp(k, type), in);
+		n += kelf_reloc_klp(k, type);
+	}
+	assert_int_equal(n, 6);
+	assert_false(kelf_reloc_klp(k, R_X86_64_GOTPCREL));
+	assert_false(kelf_reloc_klp(k, R_X86_64_NONE));
+	assert_non_null(kelf_reloc_type(k, R_X86_64_GOTPCREL));
+	assert_string_equal(kelf_reloc_type(k, R_X86_64_PC32)->name, "R_X86_64_PC32");
+	assert_int_equal(kelf_reloc_type(k, R_X86_64_PC32)->size, 4);
+	assert_true(kelf_reloc_type(k, R_X86_64_PC32)->pcrel);
+	assert_null(kelf_reloc_type(k, 200));
+	assert_int_equal(k->arch->reloc_none, R_X86_64_NONE);
+	assert_int_equal(k->arch->reloc_abs64, R_X86_64_64);
+	assert_int_equal(kelf_reloc_type(k, k->arch->reloc_abs64)->size, 8);
+	kelf_close(k);
+}
+
+/* Calls and jumps: PLT32 always, PC32 after a call/jmp/jcc opcode only. */
+static void test_arch_branch(void **state)
+{
+	static const unsigned char code[] = {
+		0xe8, 0, 0, 0, 0,		/* 0: call rel32 */
+		0x48, 0x8b, 0x05, 0, 0, 0, 0,	/* 5: mov x(%rip), %rax */
+		0x0f, 0x84, 0, 0, 0, 0,		/* 12: je rel32 */
+		0xe9, 0, 0, 0, 0,		/* 18: jmp rel32 */
+		0xc3,				/* 23: ret */
+	};
+	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR };
+	struct kelf *k = kelf_new_arch(x86_64(), "branch");
+	struct kelf_section *text, *rela;
+	struct kelf_symbol *f;
+
+	(void)state;
+	text = kelf_add_section(k, ".text", &sh, code, sizeof(code));
+	f = kelf_add_symbol(k, "f", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	rela = kelf_add_rela_section(k, text);
+	assert_int_equal(kelf_rela_add(rela, 1, R_X86_64_PC32, f, -4), 0);
+	assert_int_equal(kelf_rela_add(rela, 8, R_X86_64_PC32, f, -4), 0);
+	assert_int_equal(kelf_rela_add(rela, 14, R_X86_64_PC32, f, -4), 0);
+	assert_int_equal(kelf_rela_add(rela, 19, R_X86_64_PC32, f, -4), 0);
+	assert_int_equal(kelf_rela_add(rela, 8, R_X86_64_PLT32, f, -4), 0);
+	assert_int_equal(kelf_rela_add(rela, 8, R_X86_64_64, f, 0), 0);
+	assert_true(kelf_is_branch(rela, &rela->relas[0]));
+	assert_false(kelf_is_branch(rela, &rela->relas[1]));
+	assert_true(kelf_is_branch(rela, &rela->relas[2]));
+	assert_true(kelf_is_branch(rela, &rela->relas[3]));
+	assert_true(kelf_is_branch(rela, &rela->relas[4]));
+	assert_false(kelf_is_branch(rela, &rela->relas[5]));
+	/* PC-relative: biased by the bytes after the field, to the instruction's end */
+	assert_int_equal(kelf_target_bias(rela, &rela->relas[1]), 4);
+	assert_int_equal(kelf_insn_end(text, 8), 12);
+	assert_int_equal(kelf_target_bias(rela, &rela->relas[5]), 0);
+	kelf_close(k);
+}
+
+/* ftrace: a __fentry__ call in the first 16 bytes of the function. */
+static void test_arch_ftrace_entry(void **state)
+{
+	struct kelf *k = kelf_new_arch(x86_64(), "ftrace");
+	struct kelf_section *text = add_text(k, ".text", 64), *rela;
+	struct kelf_symbol *fentry, *other, *f1, *f2, *f3;
+
+	(void)state;
+	assert_string_equal(k->arch->ftrace_call, "__fentry__");
+	assert_string_equal(k->arch->ftrace_loc_section, "__mcount_loc");
+	fentry = kelf_add_symbol(k, "__fentry__", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	other = kelf_add_symbol(k, "printk", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	f1 = kelf_add_symbol(k, "f1", STB_GLOBAL, STT_FUNC, text, 0, 16);
+	f2 = kelf_add_symbol(k, "f2", STB_GLOBAL, STT_FUNC, text, 16, 32);
+	f3 = kelf_add_symbol(k, "f3", STB_GLOBAL, STT_FUNC, text, 48, 16);
+	rela = kelf_add_rela_section(k, text);
+	assert_int_equal(kelf_rela_add(rela, 1, R_X86_64_PLT32, fentry, -4), 0);
+	/* f2: the call lies 17 bytes in, past the entry */
+	assert_int_equal(kelf_rela_add(rela, 16 + 17, R_X86_64_PLT32, fentry, -4), 0);
+	assert_int_equal(kelf_rela_add(rela, 48 + 1, R_X86_64_PLT32, other, -4), 0);
+	assert_true(kelf_has_ftrace_entry(f1));
+	assert_false(kelf_has_ftrace_entry(f2));
+	assert_false(kelf_has_ftrace_entry(f3));
+	kelf_close(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +483,10 @@ int main(void)
 		cmocka_unit_test(test_group),
 		cmocka_unit_test(test_many_sections),
 		cmocka_unit_test(test_uncompress),
+		cmocka_unit_test(test_arch_chosen),
+		cmocka_unit_test(test_arch_klp_relocs),
+		cmocka_unit_test(test_arch_branch),
+		cmocka_unit_test(test_arch_ftrace_entry),
 	};
 
 	if (!mkdtemp(tmpdir))
