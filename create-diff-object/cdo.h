@@ -125,16 +125,7 @@ struct kelf_symbol *symbol_ending_at(struct kelf_section *sec, int64_t off);
 int copy_range_relas(struct cdo *c, struct kelf_section *from, uint64_t start,
 		     uint64_t len, struct kelf_section *to, uint64_t to_off);
 
-/* special.c */
-struct special_section {
-	const char *name;
-	size_t (*entry_size)(void);	/* NULL: one entry per symbol */
-	int key_offset;			/* relocation deciding if an entry is kept */
-	const char *size_env;		/* *_STRUCT_SIZE override */
-	bool refuse_module_key;		/* jump labels, static calls */
-	int key2_offset;		/* the static key / call key relocation */
-};
-const struct special_section *special_section_lookup(const char *name);
+/* special.c (the table: special.h) */
 int build_special_sections(struct cdo *c);
 
 /* parent.c: the parent's symbol table, Module.symvers, positions */

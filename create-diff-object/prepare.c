@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cdo.h"
 #include "klpkit-meta.h"
+#include "special.h"
 
 bool is_function(const struct kelf_symbol *s)
 {
@@ -111,7 +112,7 @@ static int prepare_sections(struct cdo *c, struct kelf *k)
 		}
 		sec->priv = si;
 		si->kind = section_kind(sec);
-		si->special = special_section_lookup(kelf_is_rela(sec) && sec->base ?
+		si->special = special_section_lookup(k, kelf_is_rela(sec) && sec->base ?
 						     sec->base->name : sec->name);
 		if (si->kind == SK_UNKNOWN) {
 			kelf_error(k, "section '%s' (type %u, flags 0x%lx) is not known to create-diff-object; it cannot tell whether a patch may drop or keep it. Please report it",

@@ -2,12 +2,14 @@
 /*
  * What each section of a kernel object is, by name.  Every section of an
  * input must match a row: an unknown section is an error, never silently
- * dropped or kept.  Rows are matched in order; a name ending in '*' is a
- * prefix.
+ * dropped or kept.  The special tables are the rows of special.h's
+ * table (SK_SPECIAL); the other rows are matched in order, as fnmatch(3)
+ * patterns.
  */
 #include <fnmatch.h>
 #include <string.h>
 #include "cdo.h"
+#include "special.h"
 
 struct sec_rule {
 	const char *pattern;
@@ -33,34 +35,15 @@ static const struct sec_rule rules[] = {
 	{ "__*_of_table", SK_DROP },
 	{ "___srcu_struct_ptrs", SK_DROP },
 
-	/* special tables, regenerated entry by entry (special.c) */
-	{ "__bug_table", SK_SPECIAL },
-	{ "__jump_table", SK_SPECIAL },
-	{ ".altinstructions", SK_SPECIAL },
-	{ ".altinstr_replacement", SK_SPECIAL },
+	/* special tables (special.h): SK_SPECIAL from the table, first */
 	{ ".altinstr_aux", SK_TEXT },
-	{ "__ex_table", SK_SPECIAL },
-	{ ".parainstructions", SK_SPECIAL },
-	{ ".smp_locks", SK_SPECIAL },
-	{ ".static_call_sites", SK_SPECIAL },
-	{ ".retpoline_sites", SK_SPECIAL },
-	{ ".return_sites", SK_SPECIAL },
-	{ ".call_sites", SK_SPECIAL },
-	{ ".ibt_endbr_seal", SK_SPECIAL },
-	{ "__mcount_loc", SK_SPECIAL },
-	{ ".orc_unwind", SK_SPECIAL },
-	{ ".orc_unwind_ip", SK_SPECIAL },
 	{ ".orc_header", SK_DROP },
-	{ ".printk_index", SK_SPECIAL },
-	{ "__tracepoints_ptrs", SK_SPECIAL },
 	{ "__tracepoints_strings", SK_RODATA },
 	{ "__tracepoints", SK_DATA },
 	{ "__tracepoint_str", SK_RODATA },
 	{ "__dyndbg", SK_DATA },
 	{ "__dyndbg_classes", SK_DATA },
 	{ "__patchable_function_entries", SK_DROP },
-	{ "_kprobe_blacklist", SK_SPECIAL },
-	{ "_error_injection_whitelist", SK_SPECIAL },
 	{ ".static_call.text", SK_TEXT },
 	{ ".static_call_tramp_key", SK_DROP },
 
@@ -139,6 +122,8 @@ enum sec_kind section_kind(const struct kelf_section *sec)
 	case SHT_SYMTAB_SHNDX:
 		return SK_SYMTAB;
 	}
+	if (special_section_lookup(s->kelf, s->name))
+		return SK_SPECIAL;
 	if (s->sh.sh_flags & SHF_MERGE && s->sh.sh_flags & SHF_STRINGS &&
 	    !strncmp(s->name, ".rodata", 7))
 		return SK_STRINGS;
