@@ -103,6 +103,9 @@ const char *canon_name(const char *name, char *buf, size_t len);
 /* sections.c: the section name table */
 enum sec_kind section_kind(const struct kelf_section *sec);
 const char *sec_kind_name(enum sec_kind k);
+/* klpkit's name (malloc'ed) of a section named by kpatch's macros, or NULL */
+char *section_alias(const char *name);
+bool is_per_use_section(const struct kelf_section *sec);
 
 /* correlate.c */
 int correlate(struct cdo *c);

@@ -64,9 +64,7 @@ static bool is_special_static(const struct kelf_symbol *s)
 
 	if (s->bind != STB_LOCAL || s->type == STT_SECTION || s->type == STT_FILE)
 		return false;
-	if (s->sec && (!strcmp(s->sec->name, ".data.once") ||
-		       !strcmp(s->sec->name, ".data..once") ||
-		       !strcmp(s->sec->name, "__dyndbg")))
+	if (s->sec && is_per_use_section(s->sec))
 		return true;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(s->name, prefixes[i], strlen(prefixes[i])))
@@ -105,7 +103,11 @@ static int prepare_sections(struct cdo *c, struct kelf *k)
 
 	kelf_for_each_section(sec, k) {
 		struct sec_info *si = calloc(1, sizeof(*si));
+		char *alias = section_alias(sec->name);
 
+		if (alias && kelf_rename_section(sec, alias))
+			si = NULL;
+		free(alias);
 		if (!si) {
 			cdo_error(c, "out of memory");
 			return -1;

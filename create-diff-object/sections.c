@@ -7,6 +7,7 @@
  * patterns.
  */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 #include "cdo.h"
 #include "special.h"
@@ -42,6 +43,7 @@ static const struct sec_rule rules[] = {
 	{ "__tracepoints", SK_DATA },
 	{ "__tracepoint_str", SK_RODATA },
 	{ "__dyndbg", SK_DATA },
+	{ "__verbose", SK_DATA },	/* __dyndbg before 5.x */
 	{ "__dyndbg_classes", SK_DATA },
 	{ "__patchable_function_entries", SK_DROP },
 	{ ".static_call.text", SK_TEXT },
@@ -55,6 +57,7 @@ static const struct sec_rule rules[] = {
 	{ "___ksymtab*", SK_DROP },
 	{ "__ksymtab*", SK_DROP },
 	{ "__kcrctab*", SK_DROP },
+	{ "___kcrctab*", SK_DROP },	/* per symbol, before 5.10 */
 	{ ".export_symbol", SK_DROP },
 	{ ".modinfo", SK_DROP },
 	{ ".gnu.linkonce.this_module", SK_DROP },
@@ -109,6 +112,50 @@ static const struct sec_rule rules[] = {
 	{ ".gnu.build.attributes*", SK_DROP },
 	{ ".GCC.command.line", SK_DROP },
 };
+
+/*
+ * kpatch's kpatch-macros.h names the sections of its macros .kpatch.*;
+ * the entries have klpkit's layout, so an object built with it is read
+ * as if klpkit's macros had been used (kmod/patch/kpatch-macros.h).
+ */
+static const struct {
+	const char *kpatch, *klpkit;
+} aliases[] = {
+	{ ".kpatch.callbacks.", ".klpkit.callbacks." },
+	{ ".kpatch.ignore.", ".klpkit.ignore." },
+};
+
+char *section_alias(const char *name)
+{
+	const char *rela = !strncmp(name, ".rela.", 6) ? ".rela" : "";
+	const char *base = name + strlen(rela);
+	char *alias;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		n = strlen(aliases[i].kpatch);
+		if (strncmp(base, aliases[i].kpatch, n))
+			continue;
+		if (asprintf(&alias, "%s%s%s", rela, aliases[i].klpkit, base + n) < 0)
+			return NULL;
+		return alias;
+	}
+	return NULL;
+}
+
+/* Locals in these sections are made per use (pr_debug descriptors, _once flags). */
+bool is_per_use_section(const struct kelf_section *sec)
+{
+	static const char *const names[] = {
+		".data.once", ".data..once", "__dyndbg", "__verbose",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(sec->name, names[i]))
+			return true;
+	return false;
+}
 
 enum sec_kind section_kind(const struct kelf_section *sec)
 {

@@ -58,24 +58,41 @@ struct special_layout special_layout_for(const struct special_section *sp, size_
 	return l;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+/* A relocation as the layout sees it: where, what type, code or data. */
+struct field {
+	uint64_t off;
+	uint32_t sig;
+};
 
-	return x < y ? -1 : x > y;
+static int cmp_field(const void *a, const void *b)
+{
+	const struct field *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->sig < y->sig ? -1 : x->sig > y->sig;
+}
+
+/* Type and target kind: a key in data and a site in code differ. */
+static uint32_t field_sig(const struct kelf_rela *r)
+{
+	const struct kelf_section *t = r->sym ? r->sym->sec : NULL;
+	uint32_t kind = !t ? 2 : (t->sh.sh_flags & SHF_EXECINSTR) ? 1 : 0;
+
+	return r->type << 2 | kind;
 }
 
 /*
- * Do entries of @size all have relocations at the same offsets?  @off is
- * sorted; every entry must have at least one relocation.
+ * Do all entries of @size have the same relocated fields (offset, type,
+ * code or data)?  @f is sorted; every entry must have one at least.
  */
-static bool regular_at(const uint64_t *off, size_t n, size_t secsize, size_t size)
+static bool regular_at(const struct field *f, size_t n, size_t secsize, size_t size)
 {
 	size_t first = 0, i, e, nr_entries;
 
 	if (!size || secsize % size || secsize / size < 2)
 		return false;
-	while (first < n && off[first] < size)
+	while (first < n && f[first].off < size)
 		first++;
 	if (!first)
 		return false;
@@ -84,19 +101,20 @@ static bool regular_at(const uint64_t *off, size_t n, size_t secsize, size_t siz
 		return false;
 	for (e = 1; e < nr_entries; e++)
 		for (i = 0; i < first; i++)
-			if (off[e * first + i] != off[i] + e * size)
+			if (f[e * first + i].off != f[i].off + e * size ||
+			    f[e * first + i].sig != f[i].sig)
 				return false;
 	return true;
 }
 
 /* Of @cand[0..n), the one size that fits, 0 if none or several. */
-static size_t only_fit(const uint64_t *off, size_t n, size_t secsize,
+static size_t only_fit(const struct field *f, size_t n, size_t secsize,
 		       const size_t *cand, size_t nr_cand)
 {
 	size_t i, fit = 0;
 
 	for (i = 0; i < nr_cand; i++) {
-		if (!cand[i] || cand[i] == fit || !regular_at(off, n, secsize, cand[i]))
+		if (!cand[i] || cand[i] == fit || !regular_at(f, n, secsize, cand[i]))
 			continue;
 		if (fit)
 			return 0;
@@ -110,26 +128,28 @@ size_t special_measured_size(const struct special_section *sp,
 {
 	const struct kelf_section *rs = sec->rela;
 	size_t cand[SPECIAL_MAX_LAYOUTS + 1], nr = 0, i, fit = 0, s;
-	uint64_t *off;
+	struct field *f;
 
 	if (!rs || !rs->nr_relas || !sec->size)
 		return 0;
-	off = malloc(rs->nr_relas * sizeof(*off));
-	if (!off)
+	f = malloc(rs->nr_relas * sizeof(*f));
+	if (!f)
 		return 0;
-	for (i = 0; i < rs->nr_relas; i++)
-		off[i] = rs->relas[i].offset;
-	qsort(off, rs->nr_relas, sizeof(*off), cmp_u64);
+	for (i = 0; i < rs->nr_relas; i++) {
+		f[i].off = rs->relas[i].offset;
+		f[i].sig = field_sig(&rs->relas[i]);
+	}
+	qsort(f, rs->nr_relas, sizeof(*f), cmp_field);
 	for (i = 0; i < SPECIAL_MAX_LAYOUTS && sp->layouts[i].size; i++)
 		cand[nr++] = sp->layouts[i].size;
 	cand[nr++] = also;
-	fit = only_fit(off, rs->nr_relas, sec->size, cand, nr);
-	for (i = 0; i < nr && !regular_at(off, rs->nr_relas, sec->size, cand[i]); i++)
+	fit = only_fit(f, rs->nr_relas, sec->size, cand, nr);
+	for (i = 0; i < nr && !regular_at(f, rs->nr_relas, sec->size, cand[i]); i++)
 		;
 	/* No known layout fits: the smallest regular stride (a layout not listed yet). */
 	for (s = 1; i == nr && !fit && s <= sec->size / 2; s++)
-		if (regular_at(off, rs->nr_relas, sec->size, s))
+		if (regular_at(f, rs->nr_relas, sec->size, s))
 			fit = s;
-	free(off);
+	free(f);
 	return fit;
 }

@@ -38,7 +38,9 @@ static const struct special_section rows[] = {
 		       SPECIAL_LAYOUT(14, 0, 4, N, 13) },
 	  .companion = ".altinstr_replacement", .companion_kind = SC_PAYLOAD },
 	{ .name = "__ex_table", .size_env = "EX_STRUCT_SIZE",
-	  .layouts = { SPECIAL_LAYOUT(12, 0, 4, N, N) } },
+	  .layouts = { SPECIAL_LAYOUT(12, 0, 4, N, N) },
+	  /* before 5.16 the fixup code is in .fixup, in groups */
+	  .companion = ".fixup", .companion_kind = SC_PAYLOAD },
 	{ .name = ".parainstructions", .size_env = "PARA_STRUCT_SIZE",
 	  .layouts = { SPECIAL_LAYOUT(16, 0, N, N, N),
 		       SPECIAL_LAYOUT(8, 0, N, N, N) } },

@@ -38,6 +38,8 @@ struct regen {
 	struct kelf_section *in, *out;
 	struct kelf_section *comp_in, *comp_out;	/* the row's companion */
 	size_t comp_size;		/* SC_PARALLEL: companion entry size */
+	uint64_t *starts;		/* SC_PAYLOAD groups: sorted payload starts */
+	size_t nr_starts;
 	size_t kept;
 };
 
@@ -72,26 +74,81 @@ static int append_bytes(struct kelf_section *to, const void *data, size_t len)
 	return ret;
 }
 
-/*
- * SC_PAYLOAD: the bytes the entry's target field points to (an
- * alternative's replacement code, @len long) travel with the entry: copy
- * them to the companion and return their offset there (-1 on error).
- */
-static int64_t copy_payload(struct regen *g, uint64_t entry)
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Where the entry's target field points, if into the companion @sec. */
+static bool payload_start(struct regen *g, uint64_t entry, struct kelf_section **sec,
+			  uint64_t *start)
 {
 	const struct kelf_rela *r = rela_at(g->in->rela, entry + g->l.target);
+
+	if (!r || !r->sym || !r->sym->sec || strcmp(r->sym->sec->name, g->sp->companion))
+		return false;
+	*sec = r->sym->sec;
+	*start = r->sym->sym.st_value + r->addend;
+	return true;
+}
+
+/*
+ * A payload without a length field (a .fixup group) runs up to the next
+ * payload an entry points to, or the end of its section.
+ */
+static uint64_t group_len(struct regen *g, struct kelf_section *from, uint64_t start)
+{
+	size_t lo = 0, hi;
+
+	if (!g->starts) {
+		struct kelf_section *s;
+		uint64_t off, st;
+
+		g->starts = malloc((g->in->size / g->l.size + 1) * sizeof(*g->starts));
+		if (!g->starts)
+			return 0;
+		for (off = 0; off < g->in->size; off += g->l.size)
+			if (payload_start(g, off, &s, &st))
+				g->starts[g->nr_starts++] = st;
+		qsort(g->starts, g->nr_starts, sizeof(*g->starts), cmp_u64);
+	}
+	hi = g->nr_starts;
+	while (lo < hi) {	/* first start above @start */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->starts[mid] <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < g->nr_starts ? g->starts[lo] : from->size) - start;
+}
+
+/*
+ * SC_PAYLOAD: the bytes the entry's target field points to in the
+ * companion (an alternative's replacement code, @len long; a .fixup
+ * group) travel with the entry: copy them to the companion's output and
+ * return their offset there, PAYLOAD_NONE when the target lies elsewhere
+ * (a 6.1 exception table entry's fixup is in the function), -1 on error.
+ */
+#define PAYLOAD_NONE	(-2)
+static int64_t copy_payload(struct regen *g, uint64_t entry)
+{
 	struct kelf_section *from;
 	uint64_t start, len, new_off;
 
-	if (!r || !r->sym || !r->sym->sec) {
-		cdo_error(g->c, "%s entry at 0x%lx has no relocation at its target field (+%d)",
-			  g->in->name, (unsigned long)entry, g->l.target);
+	if (!payload_start(g, entry, &from, &start)) {
+		if (g->l.len == SPECIAL_NONE)
+			return PAYLOAD_NONE;
+		cdo_error(g->c, "%s entry at 0x%lx has no relocation into %s at its target field (+%d)",
+			  g->in->name, (unsigned long)entry, g->sp->companion, g->l.target);
 		return -1;
 	}
-	from = r->sym->sec;
-	start = r->sym->sym.st_value + r->addend;
-	len = g->in->data[entry + g->l.len];
-	if (start + len > from->size) {
+	len = g->l.len != SPECIAL_NONE ? g->in->data[entry + g->l.len] :
+					 group_len(g, from, start);
+	if (!from->data || start > from->size || len > from->size - start) {
 		cdo_error(g->c, "%s entry at 0x%lx: payload 0x%lx+%lu lies outside %s",
 			  g->in->name, (unsigned long)entry, (unsigned long)start,
 			  (unsigned long)len, from->name);
@@ -163,11 +220,12 @@ static int keep_entry(struct regen *g, uint64_t entry, size_t index)
 	out_entry = g->out->size;
 	if (append_bytes(g->out, g->in->data + entry, g->l.size))
 		return -1;
-	if (g->sp->companion_kind == SC_PAYLOAD && (payload = copy_payload(g, entry)) < 0)
+	if (g->sp->companion_kind == SC_PAYLOAD &&
+	    (payload = copy_payload(g, entry)) < 0 && payload != PAYLOAD_NONE)
 		return -1;
 	if (copy_range_relas(g->c, g->in, entry, g->l.size, g->out, out_entry))
 		return -1;
-	if (g->sp->companion_kind == SC_PAYLOAD)
+	if (g->sp->companion_kind == SC_PAYLOAD && payload >= 0)
 		repoint(g->out, out_entry + g->l.target, g->comp_out->secsym, payload);
 	if (g->sp->companion_kind == SC_PARALLEL && copy_parallel(g, index))
 		return -1;
@@ -217,10 +275,14 @@ static int regenerate(struct cdo *c, struct kelf_section *in)
 	}
 	if (g.sp->companion_kind == SC_PARALLEL && comp)
 		g.comp_size = special_configured_size(comp);
-	for (off = 0; off < in->size; off += g.l.size)
+	for (off = 0; off < in->size; off += g.l.size) {
 		if (entry_is_kept(in->rela, off + g.l.site) &&
-		    keep_entry(&g, off, off / g.l.size))
+		    keep_entry(&g, off, off / g.l.size)) {
+			free(g.starts);
 			return -1;
+		}
+	}
+	free(g.starts);
 	if (g.kept)
 		cdo_debug(c, "%s: kept %zu of %zu entries", in->name, g.kept,
 			  (size_t)(in->size / g.l.size));

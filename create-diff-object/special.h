@@ -29,7 +29,8 @@ struct special_layout {
 	int site;	/* relocation to the code/data the entry is about: kept if it is */
 	int target;	/* relocation to the replacement, fixup, jump target */
 	int key;	/* relocation to the static key / static call key */
-	int len;	/* u8: bytes of the payload @target points to */
+	int len;	/* u8: bytes of the payload @target points to; without
+			   it a payload runs up to the next one (a .fixup group) */
 };
 
 #define SPECIAL_LAYOUT(sz, site_, target_, key_, len_) \
@@ -38,7 +39,7 @@ struct special_layout {
 /* What travels with an entry (the companion section of a row). */
 enum special_companion {
 	SC_NONE,
-	SC_PAYLOAD,	/* bytes at @target, @len long, copied to the companion */
+	SC_PAYLOAD,	/* bytes at @target, if in the companion, copied there */
 	SC_PARALLEL,	/* entry i of the companion, a parallel array, is copied too */
 };
 
