@@ -5,6 +5,7 @@
  * *_STRUCT_SIZE) or shown by the object's own relocations.  This is the
  * classification layer: it depends on libkelf only.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "kelf.h"
@@ -19,6 +20,31 @@ const struct special_table *special_table_for(const struct kelf *k)
 	default:
 		return NULL;
 	}
+}
+
+/* Every table, for --help and the tests. */
+static const struct special_table *const tables[] = {
+	&special_table_x86_64,
+};
+
+void special_print_size_vars(FILE *f)
+{
+	size_t t, i, col = 0;
+
+	for (t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (i = 0; i < tables[t]->nr_rows; i++) {
+			const char *v = tables[t]->rows[i].size_env;
+
+			if (!v)
+				continue;
+			if (col && col + strlen(v) + 1 > 78) {
+				fputc('\n', f);
+				col = 0;
+			}
+			col += fprintf(f, "%s%s", col ? " " : "", v);
+		}
+	}
+	fputc('\n', f);
 }
 
 const struct special_section *special_section_lookup(const struct kelf *k, const char *name)

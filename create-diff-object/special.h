@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct kelf;
 struct kelf_section;
@@ -67,6 +68,8 @@ extern const struct special_table special_table_x86_64;
 
 /* special-table.c */
 const struct special_table *special_table_for(const struct kelf *k);
+/* The *_STRUCT_SIZE variables of every table, for --help. */
+void special_print_size_vars(FILE *f);
 const struct special_section *special_section_lookup(const struct kelf *k, const char *name);
 /* The entry size set by the row's *_STRUCT_SIZE variable, or its default. */
 size_t special_configured_size(const struct special_section *sp);
