@@ -201,6 +201,18 @@ struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
  */
 struct kelf_rela *kelf_rela_at(struct kelf_section *relasec, uint64_t offset);
 void kelf_invalidate_relas(struct kelf_section *relasec);
+/*
+ * The relocations of @relasec (may be NULL) at offsets [start, end) of its
+ * base, in offset order (file order among equal offsets), through the same
+ * index: @pos is the iterator's position.  Do not add relocations to
+ * @relasec while iterating.
+ */
+struct kelf_rela *kelf_rela_first_in(struct kelf_section *relasec, uint64_t start,
+				     uint64_t end, size_t *pos);
+struct kelf_rela *kelf_rela_next_in(struct kelf_section *relasec, uint64_t end, size_t *pos);
+#define kelf_for_each_rela_in(r, relasec, start, end, pos)		\
+	for (r = kelf_rela_first_in(relasec, start, end, &(pos)); r;	\
+	     r = kelf_rela_next_in(relasec, end, &(pos)))
 
 static inline bool kelf_is_rela(const struct kelf_section *s)
 {

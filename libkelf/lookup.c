@@ -165,24 +165,53 @@ static int build_rela_order(struct kelf_section *rs)
 	return 0;
 }
 
-struct kelf_rela *kelf_rela_at(struct kelf_section *relasec, uint64_t offset)
+/* Position in the sorted index of the first relocation at or after @offset. */
+static bool rela_lower_bound(struct kelf_section *rs, uint64_t offset, size_t *pos)
 {
 	size_t lo = 0, hi;
 
-	if (!rela_order_valid(relasec) && build_rela_order(relasec))
-		return NULL;
-	hi = relasec->rela_order_len;
-	/* first position with an offset not below @offset */
+	if (!rela_order_valid(rs) && build_rela_order(rs))
+		return false;
+	hi = rs->rela_order_len;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (relasec->relas[relasec->rela_order[mid]].offset < offset)
+		if (rs->relas[rs->rela_order[mid]].offset < offset)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < relasec->rela_order_len &&
-	    relasec->relas[relasec->rela_order[lo]].offset == offset)
-		return &relasec->relas[relasec->rela_order[lo]];
-	return NULL;
+	*pos = lo;
+	return true;
+}
+
+struct kelf_rela *kelf_rela_at(struct kelf_section *relasec, uint64_t offset)
+{
+	size_t pos;
+
+	if (!rela_lower_bound(relasec, offset, &pos) || pos >= relasec->rela_order_len ||
+	    relasec->relas[relasec->rela_order[pos]].offset != offset)
+		return NULL;
+	return &relasec->relas[relasec->rela_order[pos]];
+}
+
+struct kelf_rela *kelf_rela_next_in(struct kelf_section *relasec, uint64_t end, size_t *pos)
+{
+	struct kelf_rela *r;
+
+	if (!rela_order_valid(relasec) || *pos >= relasec->rela_order_len)
+		return NULL;
+	r = &relasec->relas[relasec->rela_order[*pos]];
+	if (r->offset >= end)
+		return NULL;
+	(*pos)++;
+	return r;
+}
+
+struct kelf_rela *kelf_rela_first_in(struct kelf_section *relasec, uint64_t start,
+				     uint64_t end, size_t *pos)
+{
+	if (!relasec || !rela_lower_bound(relasec, start, pos))
+		return NULL;
+	return kelf_rela_next_in(relasec, end, pos);
 }

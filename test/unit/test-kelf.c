@@ -202,6 +202,24 @@ static void test_rela_at(void **state)
 	kelf_invalidate_relas(rs);
 	assert_null(kelf_rela_at(rs, 40));
 	assert_int_equal(kelf_rela_at(rs, 48)->addend, 0);
+	/* a range, in offset order, file order among equal offsets */
+	{
+		uint64_t want[] = { 4, 8, 8, 24 }, got[8];
+		int64_t first8 = kelf_rela_at(rs, 8)->addend;
+		struct kelf_rela *r;
+		size_t pos, n = 0;
+
+		kelf_for_each_rela_in(r, rs, 4, 40, pos) {
+			assert_true(n < 8);
+			if (r->offset == 8 && n == 1)
+				assert_int_equal(r->addend, first8);
+			got[n++] = r->offset;
+		}
+		assert_int_equal(n, 4);
+		assert_memory_equal(got, want, sizeof(want));
+		assert_null(kelf_rela_first_in(rs, 25, 40, &pos));
+		assert_null(kelf_rela_first_in(NULL, 0, 40, &pos));
+	}
 	/* many: every one found, none in between */
 	for (i = 0; i < 5000; i++)
 		assert_int_equal(kelf_rela_add(rs, 1000 + 16 * i, R_X86_64_64, secsym, (int64_t)i), 0);
