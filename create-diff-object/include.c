@@ -24,16 +24,14 @@ static int include_refs(struct cdo *c, struct kelf_section *sec, uint64_t start,
 			uint64_t len)
 {
 	struct kelf_section *relasec = sec->rela;
-	size_t i;
+	struct kelf_rela *r;
+	size_t pos;
 
-	if (!relasec)
-		return 0;
-	for (i = 0; i < relasec->nr_relas; i++) {
-		struct kelf_rela *r = &relasec->relas[i];
+	kelf_for_each_rela_in(r, relasec, start, start + len, pos) {
 		struct kelf_symbol *t;
 		int64_t off;
 
-		if (r->offset < start || r->offset >= start + len || !r->sym)
+		if (!r->sym)
 			continue;
 		t = kelf_rela_target(relasec, r, &off);
 		if (!t->sec)
@@ -107,18 +105,12 @@ static bool check_moved(struct cdo *c, struct kelf_symbol *s)
 
 static bool has_fentry(const struct kelf_symbol *f)
 {
-	struct kelf_section *rs = f->sec->rela;
-	size_t i;
+	const struct kelf_rela *r;
+	size_t pos;
 
-	if (!rs)
-		return false;
-	for (i = 0; i < rs->nr_relas; i++) {
-		const struct kelf_rela *r = &rs->relas[i];
-
-		if (r->offset >= f->sym.st_value && r->offset < f->sym.st_value + 16 &&
-		    r->sym && !strcmp(r->sym->name, "__fentry__"))
+	kelf_for_each_rela_in(r, f->sec->rela, f->sym.st_value, f->sym.st_value + 16, pos)
+		if (r->sym && !strcmp(r->sym->name, "__fentry__"))
 			return true;
-	}
 	return false;
 }
 
