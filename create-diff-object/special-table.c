@@ -99,13 +99,15 @@ static int cmp_field(const void *a, const void *b)
 	return x->sig < y->sig ? -1 : x->sig > y->sig;
 }
 
-/* Type and target kind: a key in data and a site in code differ. */
+/*
+ * Type and target kind: a site in code and a key elsewhere differ (a key
+ * may be defined here or not: both are "not code").
+ */
 static uint32_t field_sig(const struct kelf_rela *r)
 {
 	const struct kelf_section *t = r->sym ? r->sym->sec : NULL;
-	uint32_t kind = !t ? 2 : (t->sh.sh_flags & SHF_EXECINSTR) ? 1 : 0;
 
-	return r->type << 2 | kind;
+	return r->type << 1 | (t && (t->sh.sh_flags & SHF_EXECINSTR));
 }
 
 /*
@@ -172,8 +174,12 @@ size_t special_measured_size(const struct special_section *sp,
 	fit = only_fit(f, rs->nr_relas, sec->size, cand, nr);
 	for (i = 0; i < nr && !regular_at(f, rs->nr_relas, sec->size, cand[i]); i++)
 		;
-	/* No known layout fits: the smallest regular stride (a layout not listed yet). */
-	for (s = 1; i == nr && !fit && s <= sec->size / 2; s++)
+	/*
+	 * No known layout fits and the configured size cannot be right (the
+	 * section is no multiple of it): the smallest regular stride, a
+	 * layout the table does not list yet.
+	 */
+	for (s = 1; i == nr && !fit && also && sec->size % also && s <= sec->size / 2; s++)
 		if (regular_at(f, rs->nr_relas, sec->size, s))
 			fit = s;
 	free(f);

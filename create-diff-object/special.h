@@ -75,9 +75,11 @@ const struct special_section *special_section_lookup(const struct kelf *k, const
 size_t special_configured_size(const struct special_section *sp);
 /*
  * The entry size the relocations of @sec show unambiguously: of the row's
- * layouts (and @also), the one size at which every entry has the same
- * relocated fields.  0 when the object does not tell (no relocations,
- * a single entry, or several sizes fit).
+ * layouts (and @also, the configured size), the one size at which every
+ * entry has the same relocated fields (offset, type, code or not); when
+ * none fits and @sec is no multiple of @also, the smallest such stride.
+ * 0 when the object does not tell (no relocations, a single entry, or
+ * several sizes fit).
  */
 size_t special_measured_size(const struct special_section *sp,
 			     const struct kelf_section *sec, size_t also);
