@@ -1,12 +1,13 @@
 /*
  * Linux 4.18's struct alt_instr: 13 bytes (packed, with padlen), the
  * replacement length at +11.  alt_user changes; its two alternatives and
- * their replacement code travel with it, alt_other's stays behind.
+ * their replacement code (2 and 3 bytes) travel with it, alt_other's stays
+ * behind.
  */
 // expect: exit 0
 // expect: changed alt_user
 // expect: size .altinstructions 26
-// expect: size .altinstr_replacement 6
+// expect: size .altinstr_replacement 5
 // expect: with ALT_STRUCT_SIZE=12 message ALT_STRUCT_SIZE=12 contradicts the object, whose relocations show 13-byte entries
 #define ALT(orig, repl, feature)			\
 661:	orig;						\
@@ -28,7 +29,7 @@
 	.type alt_user, @function
 alt_user:
 	call __fentry__
-	ALT(.byte 0x90; .byte 0x90; .byte 0x90, .byte 0x0f; .byte 0x01; .byte 0xcb, 0x94)
+	ALT(.byte 0x90; .byte 0x90; .byte 0x90, .byte 0x66; .byte 0x90, 0x94)
 #ifdef PATCHED
 	movl $2, %eax
 #else
