@@ -24,16 +24,14 @@ static int include_refs(struct cdo *c, struct kelf_section *sec, uint64_t start,
 			uint64_t len)
 {
 	struct kelf_section *relasec = sec->rela;
-	size_t i;
+	struct kelf_rela *r;
+	size_t pos;
 
-	if (!relasec)
-		return 0;
-	for (i = 0; i < relasec->nr_relas; i++) {
-		struct kelf_rela *r = &relasec->relas[i];
+	kelf_for_each_rela_in(r, relasec, start, start + len, pos) {
 		struct kelf_symbol *t;
 		int64_t off;
 
-		if (r->offset < start || r->offset >= start + len || !r->sym)
+		if (!r->sym)
 			continue;
 		t = kelf_rela_target(relasec, r, &off);
 		if (!t->sec)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cdo.h"
+#include "special.h"
 
 static void usage(FILE *f)
 {
@@ -33,9 +34,12 @@ static void usage(FILE *f)
 "  -h, --help         show this help\n"
 "      --version      show the version\n"
 "\n"
-"Environment: BUG_STRUCT_SIZE JUMP_STRUCT_SIZE ALT_STRUCT_SIZE EX_STRUCT_SIZE\n"
-"ORC_STRUCT_SIZE STATIC_CALL_STRUCT_SIZE PRINTK_INDEX_STRUCT_SIZE PARA_STRUCT_SIZE\n"
+"Environment:\n");
+	special_print_size_vars(f);
+	fprintf(f,
 "override the entry sizes of the special sections (defaults: x86-64 Linux 6.1).\n"
+"Where an object's relocations show another entry size, the object is trusted\n"
+"(with a warning naming the section and both sizes).\n"
 "\n"
 "Exit status: 0 changes found and OUTPUT.o written; 1 error; 2 the change\n"
 "cannot be livepatched (the message says why and what to do); 3 no\n"

@@ -14,17 +14,9 @@ static const char *const cb_kinds[] = {
 };
 
 /* The relocation applying to offset @off of @relasec's base, or NULL. */
-static const struct kelf_rela *rela_at(const struct kelf_section *relasec,
-				       uint64_t off)
+static const struct kelf_rela *rela_at(struct kelf_section *relasec, uint64_t off)
 {
-	size_t i;
-
-	if (!relasec)
-		return NULL;
-	for (i = 0; i < relasec->nr_relas; i++)
-		if (relasec->relas[i].offset == off)
-			return &relasec->relas[i];
-	return NULL;
+	return relasec ? kelf_rela_at(relasec, off) : NULL;
 }
 
 /* The NUL-terminated string an absolute 64-bit relocation points to. */

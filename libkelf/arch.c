@@ -109,17 +109,13 @@ bool kelf_has_ftrace_entry(const struct kelf_symbol *f)
 {
 	const struct kelf_arch *a = f->kelf->arch;
 	struct kelf_section *rs = f->sec ? f->sec->rela : NULL;
-	size_t i;
+	const struct kelf_rela *r;
+	size_t pos;
 
 	if (!rs || !a->ftrace_call)
 		return false;
-	for (i = 0; i < rs->nr_relas; i++) {
-		const struct kelf_rela *r = &rs->relas[i];
-
-		if (r->offset >= f->sym.st_value &&
-		    r->offset < f->sym.st_value + a->ftrace_window &&
-		    r->sym && !strcmp(r->sym->name, a->ftrace_call))
+	kelf_for_each_rela_in(r, rs, f->sym.st_value, f->sym.st_value + a->ftrace_window, pos)
+		if (r->sym && !strcmp(r->sym->name, a->ftrace_call))
 			return true;
-	}
 	return false;
 }

@@ -78,6 +78,10 @@ struct kelf_section {
 	/* SHT_RELA */
 	struct kelf_rela *relas;
 	size_t nr_relas, relas_cap;
+	/* relas[] positions sorted by offset (kelf_rela_at, built on demand) */
+	size_t *rela_order;
+	size_t rela_order_len;
+	const struct kelf_rela *rela_order_of;
 
 	/* SHT_GROUP */
 	struct kelf_symbol *group_sym;	/* signature */
@@ -197,6 +201,27 @@ struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset);
  */
 struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
 				     const struct kelf_rela *r, int64_t *off);
+
+/*
+ * The first relocation (in file order) of @relasec at @offset of its base,
+ * or NULL.  A sorted index is built on first use and rebuilt when
+ * relocations were added (kelf_rela_add) or the array was shrunk or moved;
+ * a tool that rewrites relas[].offset in place calls kelf_invalidate_relas().
+ */
+struct kelf_rela *kelf_rela_at(struct kelf_section *relasec, uint64_t offset);
+void kelf_invalidate_relas(struct kelf_section *relasec);
+/*
+ * The relocations of @relasec (may be NULL) at offsets [start, end) of its
+ * base, in offset order (file order among equal offsets), through the same
+ * index: @pos is the iterator's position.  Do not add relocations to
+ * @relasec while iterating.
+ */
+struct kelf_rela *kelf_rela_first_in(struct kelf_section *relasec, uint64_t start,
+				     uint64_t end, size_t *pos);
+struct kelf_rela *kelf_rela_next_in(struct kelf_section *relasec, uint64_t end, size_t *pos);
+#define kelf_for_each_rela_in(r, relasec, start, end, pos)		\
+	for (r = kelf_rela_first_in(relasec, start, end, &(pos)); r;	\
+	     r = kelf_rela_next_in(relasec, end, &(pos)))
 
 static inline bool kelf_is_rela(const struct kelf_section *s)
 {
