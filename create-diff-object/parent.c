@@ -3,7 +3,7 @@
  * The parent object (vmlinux or a module) as the running kernel knows it:
  * its symbol table (the ELF itself or the text of `readelf -s --wide`),
  * Module.symvers, and positions of same-named symbols in kallsyms order
- * (vmlinux: by address; a module: by symbol table order).
+ * (libkelf/sympos.c: the rule klp-convert checks too).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,13 +14,14 @@ struct psym {
 	char *name;
 	unsigned char bind, type;
 	uint64_t value, size;
-	size_t index;
+	struct kelf_ksym ks;	/* what the kallsyms rule looks at */
 	int file;		/* index into files[], -1 for globals */
 };
 
 struct parent_symtab {
 	char *parent;
 	bool vmlinux;
+	struct kelf *k;		/* the ELF table (section names), if one */
 	struct psym *syms;
 	size_t nr, cap;
 	char **files;
@@ -47,7 +48,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 }
 
 static int add_sym(struct parent_symtab *ps, const char *name, unsigned char bind,
-		   unsigned char type, uint64_t value, uint64_t size, int *cur_file)
+		   unsigned char type, uint64_t value, uint64_t size, int *cur_file,
+		   const struct kelf_ksym *ks)
 {
 	struct psym *s;
 
@@ -71,24 +73,30 @@ static int add_sym(struct parent_symtab *ps, const char *name, unsigned char bin
 	s->type = type;
 	s->value = value;
 	s->size = size;
-	s->index = ps->nr++;
+	s->ks = *ks;
+	s->ks.name = s->name;
+	s->ks.index = ps->nr++;
 	s->file = bind == STB_LOCAL ? *cur_file : -1;
 	return s->name ? 0 : -1;
 }
 
+/* The ELF stays open: the kallsyms rule needs its section names. */
 static int read_elf_symtab(struct parent_symtab *ps, const char *path)
 {
 	struct kelf *k = kelf_open(path, KELF_ANY_TYPE | KELF_SYMBOLS_ONLY);
 	struct kelf_symbol *s;
+	struct kelf_ksym ks;
 	int file = -1;
 
 	if (!k)
 		return -1;
-	kelf_for_each_symbol(s, k)
+	ps->k = k;
+	kelf_for_each_symbol(s, k) {
+		kelf_ksym_init(&ks, s);
 		if (add_sym(ps, s->type == STT_SECTION ? "" : s->name, s->bind, s->type,
-			    s->sym.st_value, s->sym.st_size, &file))
-			break;
-	kelf_close(k);
+			    s->sym.st_value, s->sym.st_size, &file, &ks))
+			return -1;
+	}
 	return 0;
 }
 
@@ -106,7 +114,27 @@ static unsigned char parse_type(const char *t)
 	return STT_NOTYPE;
 }
 
-/* "  12: ffffffff81000000   123 FUNC    LOCAL  DEFAULT    1 name" */
+/* readelf's Ndx column: UND, ABS, COM or a section index */
+static uint32_t parse_ndx(const char *ndx)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcmp(ndx, "UND"))
+		return SHN_UNDEF;
+	if (!strcmp(ndx, "ABS"))
+		return SHN_ABS;
+	if (!strcmp(ndx, "COM"))
+		return SHN_COMMON;
+	v = strtoul(ndx, &end, 10);
+	return !*end && v && v < SHN_LORESERVE ? v : 1;	/* 1: some section */
+}
+
+/*
+ * "  12: ffffffff81000000   123 FUNC    LOCAL  DEFAULT    1 name"
+ * Without section headers, the kallsyms rule only sees undefined and
+ * absolute symbols (not .init or non-allocated sections).
+ */
 static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 {
 	char line[4096], type[32], bind[32], vis[32], ndx[32], name[2048];
@@ -121,9 +149,12 @@ static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 		if (sscanf(line, " %u: %llx %lu %31s %31s %31s %31s %2047s", &num, &value,
 			   &size, type, bind, vis, ndx, name) < 7)
 			continue;
-		if (add_sym(ps, name, !strcmp(bind, "LOCAL") ? STB_LOCAL :
-			    !strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL,
-			    parse_type(type), value, size, &file))
+		struct kelf_ksym ks = { .value = value, .shndx = parse_ndx(ndx),
+					.named = name[0] != '\0', .type = parse_type(type),
+					.bind = !strcmp(bind, "LOCAL") ? STB_LOCAL :
+						!strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL };
+
+		if (add_sym(ps, name, ks.bind, ks.type, value, size, &file, &ks))
 			return -1;
 	}
 	return 0;
@@ -236,6 +267,7 @@ void parent_close(struct parent_symtab *ps)
 	free(ps->files);
 	free(ps->exp);
 	free(ps->parent);
+	kelf_close(ps->k);
 	free(ps);
 }
 
@@ -289,20 +321,18 @@ static int block_score(struct parent_symtab *ps, struct kelf *k, int file)
 	return score;
 }
 
-static int cmp_kallsyms(const void *a, const void *b)
+static int cmp_vmlinux(const void *a, const void *b)
 {
 	const struct psym *x = *(struct psym *const *)a, *y = *(struct psym *const *)b;
 
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return kelf_ksym_cmp(&x->ks, &y->ks, KELF_KSYMS_VMLINUX);
 }
 
-static int cmp_index(const void *a, const void *b)
+static int cmp_module(const void *a, const void *b)
 {
 	const struct psym *x = *(struct psym *const *)a, *y = *(struct psym *const *)b;
 
-	return x->index < y->index ? -1 : x->index > y->index;
+	return kelf_ksym_cmp(&x->ks, &y->ks, KELF_KSYMS_MODULE);
 }
 
 static void list_candidates(struct cdo *c, struct psym **v, size_t n)
@@ -388,41 +418,92 @@ static struct psym *pick(struct cdo *c, const struct kelf_symbol *sym,
 	return p;
 }
 
+/*
+ * Every symbol of the parent called @name (*all), and those kallsyms can
+ * show at some time (*v: vmlinux's, or a module's while it loads), in
+ * kallsyms order.
+ */
+static int candidates(struct parent_symtab *ps, const char *name,
+		      struct psym ***all, size_t *nr_all, struct psym ***v, size_t *n)
+{
+	enum kelf_ksyms_view view = ps->vmlinux ? KELF_KSYMS_VMLINUX :
+				    KELF_KSYMS_MODULE_LOADING;
+	size_t cap = 0, cap_all = 0;
+	struct hnode *hn;
+
+	*all = *v = NULL;
+	*n = *nr_all = 0;
+	htab_for_each_hash(hn, &ps->names, hash_str(name)) {
+		struct psym *p = container_of(hn, struct psym, node);
+
+		if (strcmp(p->name, name))
+			continue;
+		*all = grow(*all, &cap_all, *nr_all + 1, sizeof(**all));
+		if (!*all)
+			return -1;
+		(*all)[(*nr_all)++] = p;
+		if (!kelf_ksym_visible(&p->ks, view))
+			continue;
+		*v = grow(*v, &cap, *n + 1, sizeof(**v));
+		if (!*v)
+			return -1;
+		(*v)[(*n)++] = p;
+	}
+	if (*n)
+		qsort(*v, *n, sizeof(**v), ps->vmlinux ? cmp_vmlinux : cmp_module);
+	return 0;
+}
+
+/* The kallsyms position of @match among @all (libkelf's rule). */
+static int position(struct cdo *c, struct psym *match, struct psym **all, size_t n,
+		    long *pos)
+{
+	const struct kelf_ksym **ks = calloc(n, sizeof(*ks));
+	struct kelf_sympos sp;
+	size_t i;
+	int ret;
+
+	if (!ks)
+		return -1;
+	for (i = 0; i < n; i++)
+		ks[i] = &all[i]->ks;
+	ret = kelf_sympos(ks, n, &match->ks, c->ps->vmlinux, &sp);
+	free(ks);
+	if (!ret) {
+		*pos = sp.pos;
+		return 0;
+	}
+	if (sp.result == KELF_SYMPOS_HIDDEN)
+		cdo_error(c, "'%s' of %s is not in the kallsyms of the loaded module (an init, non-allocated or unnamed symbol): the livepatch cannot refer to it",
+			  match->name, c->ps->parent);
+	else
+		cdo_error(c, "'%s' of %s has no stable kallsyms position: it is number %ld among the %zu symbols of that name of the loaded module but number %ld while the module is loading (init symbols of the same name count then)",
+			  match->name, c->ps->parent, sp.index + 1, sp.nr,
+			  sp.index_loading + 1);
+	return -1;
+}
+
 int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos)
 {
 	struct parent_symtab *ps = c->ps;
-	struct psym **v = NULL, *match;
-	size_t n = 0, cap = 0, i;
-	struct hnode *hn;
+	struct psym **v, **all, *match;
+	size_t n, nr_all;
+	int ret = -1;
 
-	htab_for_each_hash(hn, &ps->names, hash_str(sym->name)) {
-		struct psym *p = container_of(hn, struct psym, node);
-
-		if (strcmp(p->name, sym->name))
-			continue;
-		v = grow(v, &cap, n + 1, sizeof(*v));
-		if (!v)
-			return -1;
-		v[n++] = p;
-	}
-	/* kallsyms order: vmlinux sorted by address, a module in symtab order */
-	if (n)
-		qsort(v, n, sizeof(*v), ps->vmlinux ? cmp_kallsyms : cmp_index);
+	if (candidates(ps, sym->name, &all, &nr_all, &v, &n))
+		goto out;
 	match = n ? pick(c, sym, v, n) : NULL;
 	if (!match) {
 		cdo_error(c, "cannot place %s symbol '%s'%s%s in %s's symbol table: %s",
 			  sym->bind == STB_LOCAL ? "local" : "global", sym->name,
 			  sym->file ? " of " : "", sym->file ? sym->file->name : "",
-			  ps->parent, n ? "several candidates match equally" : "no such symbol (is the symbol table that of the target kernel?)");
+			  ps->parent, n ? "several candidates match equally" : "no such symbol in its kallsyms (is the symbol table that of the target kernel?)");
 		list_candidates(c, v, n);
-		free(v);
-		return -1;
+		goto out;
 	}
-	*pos = 0;
-	if (n > 1)
-		for (i = 0; i < n; i++)
-			if (v[i] == match)
-				*pos = i + 1;
+	ret = position(c, match, all, nr_all, pos);
+out:
 	free(v);
-	return 0;
+	free(all);
+	return ret;
 }
