@@ -27,9 +27,7 @@ struct parent_symtab {
 	char **files;
 	size_t nr_files, cap_files;
 	struct htab names;
-	struct htab exports;	/* struct psym used as a name node */
-	struct psym *exp;
-	size_t nr_exp, cap_exp;
+	struct kelf_symvers *symvers;
 };
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -185,46 +183,14 @@ static int read_symtab(struct parent_symtab *ps, const char *path)
 	return ret;
 }
 
-/* Module.symvers: "CRC\tNAME\tMODULE\tEXPORT_TYPE[\tNAMESPACE]" */
-static int read_symvers(struct parent_symtab *ps, const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "r");
-
-	if (!f) {
-		fprintf(stderr, "%s: error: cannot open Module.symvers: %m\n", path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *crc = strtok(line, "\t\n"), *name = strtok(NULL, "\t\n");
-		char *mod = strtok(NULL, "\t\n");
-		struct psym *e;
-
-		if (!crc || !name || !mod || strcmp(mod, "vmlinux"))
-			continue;
-		ps->exp = grow(ps->exp, &ps->cap_exp, ps->nr_exp + 1, sizeof(*e));
-		if (!ps->exp) {
-			fclose(f);
-			return -1;
-		}
-		e = &ps->exp[ps->nr_exp++];
-		memset(e, 0, sizeof(*e));
-		e->name = strdup(name);
-	}
-	fclose(f);
-	return 0;
-}
-
 static int index_names(struct parent_symtab *ps)
 {
 	size_t i;
 
-	if (htab_init(&ps->names, ps->nr) || htab_init(&ps->exports, ps->nr_exp))
+	if (htab_init(&ps->names, ps->nr))
 		return -1;
 	for (i = 0; i < ps->nr; i++)
 		htab_add(&ps->names, &ps->syms[i].node, hash_str(ps->syms[i].name));
-	for (i = 0; i < ps->nr_exp; i++)
-		htab_add(&ps->exports, &ps->exp[i].node, hash_str(ps->exp[i].name));
 	return 0;
 }
 
@@ -241,7 +207,7 @@ struct parent_symtab *parent_open(const char *parent, const char *symtab,
 		if (*p == '-')
 			*p = '_';
 	ps->vmlinux = !strcmp(parent, "vmlinux");
-	if (!ps->parent || read_symtab(ps, symtab) || read_symvers(ps, symvers) ||
+	if (!ps->parent || read_symtab(ps, symtab) || !(ps->symvers = kelf_symvers_read(symvers)) ||
 	    index_names(ps)) {
 		parent_close(ps);
 		return NULL;
@@ -259,13 +225,10 @@ void parent_close(struct parent_symtab *ps)
 		free(ps->syms[i].name);
 	for (i = 0; i < ps->nr_files; i++)
 		free(ps->files[i]);
-	for (i = 0; i < ps->nr_exp; i++)
-		free(ps->exp[i].name);
 	htab_free(&ps->names);
-	htab_free(&ps->exports);
 	free(ps->syms);
 	free(ps->files);
-	free(ps->exp);
+	kelf_symvers_free(ps->symvers);
 	free(ps->parent);
 	kelf_close(ps->k);
 	free(ps);
@@ -276,14 +239,12 @@ bool parent_is_vmlinux(const struct parent_symtab *ps)
 	return ps->vmlinux;
 }
 
+/* Exported by vmlinux (Module.symvers). */
 bool parent_is_exported(struct parent_symtab *ps, const char *name)
 {
-	struct hnode *n;
+	const struct kelf_export *e = kelf_symvers_find(ps->symvers, name);
 
-	htab_for_each_hash(n, &ps->exports, hash_str(name))
-		if (!strcmp(container_of(n, struct psym, node)->name, name))
-			return true;
-	return false;
+	return e && !strcmp(e->module, "vmlinux");
 }
 
 static const char *base_name(const char *p)
@@ -454,30 +415,39 @@ static int candidates(struct parent_symtab *ps, const char *name,
 	return 0;
 }
 
-/* The kallsyms position of @match among @all (libkelf's rule). */
-static int position(struct cdo *c, struct psym *match, struct psym **all, size_t n,
-		    long *pos)
+/* The kallsyms position of @match among @all (libkelf's rule); -1 if out of memory. */
+static int sympos_of(const struct parent_symtab *ps, const struct psym *match,
+		     struct psym **all, size_t n, struct kelf_sympos *sp)
 {
-	const struct kelf_ksym **ks = calloc(n, sizeof(*ks));
-	struct kelf_sympos sp;
+	const struct kelf_ksym **ks = calloc(n ? n : 1, sizeof(*ks));
 	size_t i;
-	int ret;
 
 	if (!ks)
 		return -1;
 	for (i = 0; i < n; i++)
 		ks[i] = &all[i]->ks;
-	ret = kelf_sympos(ks, n, &match->ks, c->ps->vmlinux, &sp);
+	kelf_sympos(ks, n, &match->ks, ps->vmlinux, sp);
 	free(ks);
-	if (!ret) {
+	return 0;
+}
+
+/* A symbol without a valid position is a refusal: the kernel could not find it. */
+static int position(struct cdo *c, const struct kelf_symbol *sym, struct psym *match,
+		    struct psym **all, size_t n, long *pos)
+{
+	struct kelf_sympos sp;
+
+	if (sympos_of(c->ps, match, all, n, &sp))
+		return -1;
+	if (sp.result == KELF_SYMPOS_OK) {
 		*pos = sp.pos;
 		return 0;
 	}
 	if (sp.result == KELF_SYMPOS_HIDDEN)
-		cdo_error(c, "'%s' of %s is not in the kallsyms of the loaded module (an init, non-allocated or unnamed symbol): the livepatch cannot refer to it",
+		cdo_refuse(c, sym, "'%s' of %s is not in the kallsyms of the loaded module (an init, non-allocated or unnamed symbol); change the patch so the new code does not refer to it",
 			  match->name, c->ps->parent);
 	else
-		cdo_error(c, "'%s' of %s has no stable kallsyms position: it is number %ld among the %zu symbols of that name of the loaded module but number %ld while the module is loading (init symbols of the same name count then)",
+		cdo_refuse(c, sym, "'%s' of %s has no stable kallsyms position: it is number %ld among the %zu symbols of that name of the loaded module but number %ld while the module is loading (init symbols of the same name count then); change the patch so the new code does not refer to it",
 			  match->name, c->ps->parent, sp.index + 1, sp.nr,
 			  sp.index_loading + 1);
 	return -1;
@@ -501,9 +471,49 @@ int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos)
 		list_candidates(c, v, n);
 		goto out;
 	}
-	ret = position(c, match, all, nr_all, pos);
+	ret = position(c, sym, match, all, nr_all, pos);
 out:
 	free(v);
 	free(all);
+	return ret;
+}
+
+/*
+ * Every symbol of the parent in kallsyms (a module: once loaded), in
+ * kallsyms order, with the position a .klp.sym name or old_sympos gives it
+ * ("?": none that holds both while the module loads and once it is loaded):
+ * "ADDRESS NAME POSITION" (--list-sympos).
+ */
+int parent_list(struct parent_symtab *ps, FILE *f)
+{
+	enum kelf_ksyms_view view = ps->vmlinux ? KELF_KSYMS_VMLINUX : KELF_KSYMS_MODULE;
+	struct psym **v = calloc(ps->nr ? ps->nr : 1, sizeof(*v));
+	size_t i, n = 0;
+	int ret = 0;
+
+	if (!v)
+		return -1;
+	for (i = 0; i < ps->nr; i++)
+		if (kelf_ksym_visible(&ps->syms[i].ks, view))
+			v[n++] = &ps->syms[i];
+	if (n)
+		qsort(v, n, sizeof(*v), ps->vmlinux ? cmp_vmlinux : cmp_module);
+	for (i = 0; i < n && !ret; i++) {
+		struct psym **all, **cand;
+		size_t nr_all, nr_cand;
+		struct kelf_sympos sp;
+
+		ret = candidates(ps, v[i]->name, &all, &nr_all, &cand, &nr_cand) ||
+		      sympos_of(ps, v[i], all, nr_all, &sp) ? -1 : 0;
+		if (!ret && sp.result == KELF_SYMPOS_OK)
+			fprintf(f, "%016llx %s %lu\n", (unsigned long long)v[i]->value,
+				v[i]->name, sp.pos);
+		else if (!ret)
+			fprintf(f, "%016llx %s ?\n", (unsigned long long)v[i]->value,
+				v[i]->name);
+		free(all);
+		free(cand);
+	}
+	free(v);
 	return ret;
 }

@@ -539,9 +539,17 @@ int target_dump(FILE *f, struct target *t)
 	}
 	if (t->vmlinux && l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), cmp_kallsyms);
-	for (i = 0; i < l.n; i++)
-		fprintf(f, "%016lx %c %s\n", (unsigned long)l.v[i]->sym.st_value,
+	for (i = 0; i < l.n; i++) {
+		unsigned long pos;
+		const char *why;
+
+		fprintf(f, "%016lx %c %s ", (unsigned long)l.v[i]->sym.st_value,
 			nm_type(l.v[i]), l.v[i]->name);
+		if (target_position(t, l.v[i], &pos, &why))
+			fprintf(f, "?\n");	/* no position that holds while loading */
+		else
+			fprintf(f, "%lu\n", pos);
+	}
 	symlist_free(&l);
 	return 0;
 }
