@@ -306,4 +306,20 @@ struct kelf_sympos {
 int kelf_sympos(const struct kelf_ksym *const *same, size_t n,
 		const struct kelf_ksym *sym, bool vmlinux, struct kelf_sympos *out);
 
+/*
+ * Module.symvers (symvers.c): who exports what.  A malformed line is an
+ * error ("FILE:LINE: error: ...", NULL returned); /dev/null is empty.
+ */
+struct kelf_export {
+	struct hnode node;
+	char *name;
+	char *module;		/* "vmlinux" or the module name ('-' made '_') */
+	unsigned long crc;
+};
+struct kelf_symvers;
+struct kelf_symvers *kelf_symvers_read(const char *path);
+const struct kelf_export *kelf_symvers_find(const struct kelf_symvers *sv,
+					    const char *name);
+void kelf_symvers_free(struct kelf_symvers *sv);
+
 #endif
