@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "kelf.h"
+#include "klpkit-meta.h"
 
 /* Exit codes (--help, man/klp-convert.1). */
 #define KC_EXIT_OK		0
@@ -21,8 +22,8 @@
  */
 #define KLP_OBJNAME_MAX		55
 #define KLP_SYMNAME_MAX		511
-#define KLP_SYM_PREFIX		".klp.sym."
-#define KLP_RELA_PREFIX		".klp.rela."
+#define KLP_SYM_PREFIX		KLPKIT_SYM_PREFIX
+#define KLP_RELA_PREFIX		KLPKIT_RELA_PREFIX
 #define VMLINUX			"vmlinux"
 
 /* klpsym.c: the ".klp.sym.OBJ.NAME,POS" names */
