@@ -141,17 +141,17 @@ static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 	int file = -1;
 
 	while (fgets(line, sizeof(line), f)) {
+		struct kelf_ksym ks;
 		unsigned num;
 
 		name[0] = '\0';
 		if (sscanf(line, " %u: %llx %lu %31s %31s %31s %31s %2047s", &num, &value,
 			   &size, type, bind, vis, ndx, name) < 7)
 			continue;
-		struct kelf_ksym ks = { .value = value, .shndx = parse_ndx(ndx),
-					.named = name[0] != '\0', .type = parse_type(type),
-					.bind = !strcmp(bind, "LOCAL") ? STB_LOCAL :
-						!strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL };
-
+		ks = (struct kelf_ksym){ .value = value, .shndx = parse_ndx(ndx),
+					 .named = name[0] != '\0', .type = parse_type(type),
+					 .bind = !strcmp(bind, "LOCAL") ? STB_LOCAL :
+						 !strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL };
 		if (add_sym(ps, name, ks.bind, ks.type, value, size, &file, &ks))
 			return -1;
 	}
