@@ -71,6 +71,7 @@ struct cdo {
 	const char *orig_path, *patched_path, *parent, *parent_symtab;
 	const char *symvers, *patch_name, *out_path, *report_path;
 	bool debug;
+	bool list_sympos;	/* --list-sympos: list the parent and stop */
 	struct kelf *orig, *patched, *out;
 	struct parent_symtab *ps;
 	int nr_changed, nr_new_funcs, nr_new_data, nr_callbacks;
@@ -137,6 +138,8 @@ struct parent_symtab *parent_open(const char *parent, const char *symtab,
 void parent_close(struct parent_symtab *ps);
 bool parent_is_exported(struct parent_symtab *ps, const char *name);
 int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos);
+/* --list-sympos: every kallsyms symbol of the parent with its position. */
+int parent_list(struct parent_symtab *ps, FILE *f);
 bool parent_is_vmlinux(const struct parent_symtab *ps);
 
 /* meta.c: .klpkit.* metadata */

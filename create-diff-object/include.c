@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cdo.h"
+#include "klpkit-meta.h"
 
 bool is_callback_section(const struct kelf_section *s)
 {
-	return !strncmp(s->name, ".klpkit.callbacks.", 18);
+	return !strncmp(s->name, KLPKIT_CB_PREFIX, strlen(KLPKIT_CB_PREFIX));
 }
 
 static int include_symbol(struct cdo *c, struct kelf_symbol *s);
