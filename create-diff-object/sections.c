@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cdo.h"
+#include "klpkit-meta.h"
 #include "special.h"
 
 struct sec_rule {
@@ -50,8 +51,8 @@ static const struct sec_rule rules[] = {
 	{ ".static_call_tramp_key", SK_DROP },
 
 	/* the patch author's macros (kmod/patch/kpatch-macros.h) */
-	{ ".klpkit.callbacks.*", SK_DATA },
-	{ ".klpkit.ignore.*", SK_DROP },
+	{ KLPKIT_CB_PREFIX "*", SK_DATA },
+	{ KLPKIT_IGNORE_PREFIX "*", SK_DROP },
 
 	/* exports, module metadata, events: never part of a patch */
 	{ "___ksymtab*", SK_DROP },
@@ -121,8 +122,8 @@ static const struct sec_rule rules[] = {
 static const struct {
 	const char *kpatch, *klpkit;
 } aliases[] = {
-	{ ".kpatch.callbacks.", ".klpkit.callbacks." },
-	{ ".kpatch.ignore.", ".klpkit.ignore." },
+	{ ".kpatch.callbacks.", KLPKIT_CB_PREFIX },
+	{ ".kpatch.ignore.", KLPKIT_IGNORE_PREFIX },
 };
 
 char *section_alias(const char *name)

@@ -46,16 +46,6 @@ int klprela_obj(const char *secname, char *obj, const char **why);
 /* Module names as the kernel knows them: '-' → '_'. */
 void modname_normalize(char *s);
 
-/*
- * Module.symvers is read by libkelf (kelf_symvers_read()).  check.c still
- * uses the former names of klp-convert's own parser:
- */
-#define export		kelf_export
-#define symvers		kelf_symvers
-#define symvers_read	kelf_symvers_read
-#define symvers_find	kelf_symvers_find
-#define symvers_free	kelf_symvers_free
-
 /* symbols.c: symbol tables of the target kernel, kallsyms positions */
 struct target {
 	struct list_head list;

@@ -81,8 +81,9 @@
 /* the livepatch loader's names (kernel/livepatch/core.c, 6.1) */
 #define KLPKIT_SYM_PREFIX		".klp.sym."	/* .klp.sym.OBJ.NAME,POS */
 #define KLPKIT_RELA_PREFIX		".klp.rela."	/* .klp.rela.OBJ.SECTION */
-#define KLPKIT_IGNORE_FUNCTIONS		".klpkit.ignore.functions"
-#define KLPKIT_IGNORE_SECTIONS		".klpkit.ignore.sections"
+#define KLPKIT_IGNORE_PREFIX		".klpkit.ignore."	/* + WHAT */
+#define KLPKIT_IGNORE_FUNCTIONS		KLPKIT_IGNORE_PREFIX "functions"
+#define KLPKIT_IGNORE_SECTIONS		KLPKIT_IGNORE_PREFIX "sections"
 #define KLPKIT_MODINFO_FUNCS		"klpkit_funcs"
 
 struct klpkit_func {
