@@ -454,6 +454,11 @@ static int read_one_rela(struct reader *rd, struct kelf_section *sec,
 	return check_rela(rd, sec, i, r);
 }
 
+static bool is_relocation(const struct kelf_section *sec)
+{
+	return sec && (sec->sh.sh_type == SHT_RELA || sec->sh.sh_type == SHT_REL);
+}
+
 static int read_relas_of(struct reader *rd, struct kelf_section *sec)
 {
 	struct kelf *k = rd->k;
@@ -476,6 +481,11 @@ static int read_relas_of(struct reader *rd, struct kelf_section *sec)
 		return -1;
 	}
 	sec->base = k->sec_by_index[sec->sh.sh_info];
+	if (is_relocation(sec->base) || is_regenerated_table(&sec->base->sh)) {
+		kelf_error(k, "section '%s' relocates '%s', a table libkelf regenerates",
+			   sec->name, sec->base->name);
+		return -1;
+	}
 	if (!(sec->sh.sh_flags & SHF_RELA_LIVEPATCH))
 		sec->base->rela = sec;
 	n = sec->size / sizeof(Elf64_Rela);
@@ -525,11 +535,6 @@ static int read_group(struct reader *rd, struct kelf_section *sec)
 		k->sec_by_index[wi]->group = sec;
 	}
 	return 0;
-}
-
-static bool is_relocation(const struct kelf_section *sec)
-{
-	return sec && (sec->sh.sh_type == SHT_RELA || sec->sh.sh_type == SHT_REL);
 }
 
 /* sh_link/sh_info of any other section: never a relocation section. */

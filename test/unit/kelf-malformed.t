@@ -32,6 +32,7 @@ CASES=(
 	"odd-align:alignment 0x18 is not a power of two"
 	"link-to-rela:names relocation section '.rela"
 	"symbol-in-rela:defined in relocation section '.rela"
+	"rela-on-strtab:relocates '.strtab', a table libkelf regenerates"
 	"symbol-in-strtab:defined in section '.strtab', a table libkelf regenerates"
 	"addend-overflow:addend +9223372036854775806 points outside the address space"
 	"huge-bss:implausible size 0x8000000000000000"
