@@ -112,7 +112,11 @@ static size_t relas_in(struct kelf_section *relasec, uint64_t start, uint64_t le
 	return n;
 }
 
-/* Is byte @i of the range covered by a relocated field? */
+/*
+ * Is byte @i of the range covered by a relocated field?  A field that is
+ * bits of an instruction word is not masked: the assembler leaves it zero
+ * and the rest of the word (opcode, registers) must still match.
+ */
 static bool masked(const struct kelf *kelf, struct kelf_rela **v, size_t n,
 		   uint64_t start, uint64_t i)
 {
@@ -122,7 +126,7 @@ static bool masked(const struct kelf *kelf, struct kelf_rela **v, size_t n,
 		const struct kelf_reloc_type *t = kelf_reloc_type(kelf, v[k]->type);
 		uint64_t o = v[k]->offset - start;
 
-		if (t && i >= o && i < o + t->size)
+		if (t && !t->insn && i >= o && i < o + t->size)
 			return true;
 	}
 	return false;

@@ -11,6 +11,9 @@
 /* One row per architecture (libkelf/arch-NAME.c). */
 static const struct kelf_arch *const arches[] = {
 	&kelf_arch_x86_64,
+	&kelf_arch_aarch64,
+	&kelf_arch_ppc64le,
+	&kelf_arch_s390x,
 };
 
 #define NR_ARCHES	(sizeof(arches) / sizeof(arches[0]))
@@ -105,21 +108,67 @@ bool kelf_is_branch(const struct kelf_section *relasec, const struct kelf_rela *
 	return relasec->kelf->arch->is_branch(relasec, r);
 }
 
-bool kelf_has_ftrace_entry(const struct kelf_symbol *f)
+/* Is @off of @sec inside the ftrace window of function @f? */
+static bool in_window(const struct kelf_symbol *f, const struct kelf_section *sec,
+		      uint64_t off)
 {
-	const struct kelf_arch *a = f->kelf->arch;
-	struct kelf_section *rs = f->sec ? f->sec->rela : NULL;
+	return sec == f->sec && off >= f->sym.st_value &&
+	       off < f->sym.st_value + f->kelf->arch->ftrace_window;
+}
+
+/* A call to the ftrace entry function in @f's window. */
+static bool has_ftrace_call(const struct kelf_symbol *f)
+{
+	struct kelf_section *rs = f->sec->rela;
 	size_t i;
 
-	if (!rs || !a->ftrace_call)
-		return false;
-	for (i = 0; i < rs->nr_relas; i++) {
+	for (i = 0; rs && i < rs->nr_relas; i++) {
 		const struct kelf_rela *r = &rs->relas[i];
 
-		if (r->offset >= f->sym.st_value &&
-		    r->offset < f->sym.st_value + a->ftrace_window &&
-		    r->sym && !strcmp(r->sym->name, a->ftrace_call))
+		if (in_window(f, f->sec, r->offset) && r->sym &&
+		    !strcmp(r->sym->name, f->kelf->arch->ftrace_call))
 			return true;
 	}
 	return false;
+}
+
+/* A record of the ftrace location section pointing into @f's window. */
+static bool has_ftrace_record(const struct kelf_symbol *f)
+{
+	const char *name = f->kelf->arch->ftrace_loc_section;
+	struct kelf_section *s;
+	size_t i;
+
+	kelf_for_each_section(s, f->kelf) {
+		if (!kelf_is_rela(s) || !s->base || strcmp(s->base->name, name))
+			continue;
+		for (i = 0; i < s->nr_relas; i++) {
+			const struct kelf_rela *r = &s->relas[i];
+			int64_t off = r->addend;
+
+			if (r->sym && r->sym->sec && off >= 0 &&
+			    in_window(f, r->sym->sec, r->sym->sym.st_value + off))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool kelf_has_ftrace_entry(const struct kelf_symbol *f)
+{
+	const struct kelf_arch *a = f->kelf->arch;
+
+	if (!f->sec)
+		return false;
+	if (a->ftrace_call)
+		return has_ftrace_call(f);
+	return a->ftrace_loc_section && has_ftrace_record(f);
+}
+
+bool kelf_host_order(const struct kelf *k)
+{
+	const union { uint16_t u; unsigned char b[2]; } probe = { .u = 1 };
+	unsigned char host = probe.b[0] ? ELFDATA2LSB : ELFDATA2MSB;
+
+	return k->ehdr.e_ident[EI_DATA] == host;
 }

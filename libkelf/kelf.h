@@ -260,6 +260,12 @@ struct kelf_reloc_type {
 	unsigned char size;	/* bytes patched, 0 for the arch's "none" type */
 	bool pcrel;		/* target = S + A - P: the addend is biased */
 	bool klp;		/* the livepatch loader (apply_relocate_add) writes it */
+	/*
+	 * The field is bits of an instruction word (aarch64 CALL26, ppc64
+	 * TOC16_LO_DS, ...): the assembler leaves it zero, and the rest of
+	 * the word (registers, opcode) must still be compared.
+	 */
+	bool insn;
 };
 
 /*
@@ -275,6 +281,7 @@ struct kelf_reloc_type {
 struct kelf_arch {
 	const char *name;		/* "x86_64" */
 	uint16_t machine;		/* e_machine, e.g. EM_X86_64 */
+	unsigned char data;		/* EI_DATA: ELFDATA2LSB or ELFDATA2MSB */
 
 	/* Relocation types indexed by type; a row without a name is unsupported. */
 	const struct kelf_reloc_type *relocs;
@@ -299,9 +306,13 @@ struct kelf_arch {
 
 	/*
 	 * The ftrace entry convention: a traceable function calls
-	 * @ftrace_call (x86: __fentry__) within its first @ftrace_window
-	 * bytes, and the compiler records those calls in @ftrace_loc_section
-	 * (__mcount_loc).  kelf_has_ftrace_entry() applies it.
+	 * @ftrace_call (x86: __fentry__, ppc64le: _mcount) within its first
+	 * @ftrace_window bytes, and the compiler records those calls in
+	 * @ftrace_loc_section (__mcount_loc).  Without @ftrace_call the entry
+	 * is a patchable NOP with no relocation (aarch64's
+	 * -fpatchable-function-entry, s390x's -mnop-mcount): then the record in
+	 * @ftrace_loc_section pointing into the window is the evidence.
+	 * kelf_has_ftrace_entry() applies it.
 	 */
 	const char *ftrace_call;
 	unsigned int ftrace_window;
