@@ -64,10 +64,18 @@ bool rela_targets_equal(struct kelf_section *ra, const struct kelf_rela *a,
 	struct kelf_symbol *ta, *tb;
 	int64_t oa, ob;
 
+	struct kelf_section *ea_sec, *eb_sec;
+	const struct kelf_rela *ea, *eb;
+
 	if (a->type != b->type)
 		return false;
 	if (!a->sym || !b->sym)
 		return a->sym == b->sym && a->addend == b->addend;
+	/* ppc64 .toc + N: what entry N points to, wherever the entry moved */
+	ea = kelf_pointer_entry(ra, a, &ea_sec);
+	eb = kelf_pointer_entry(rb, b, &eb_sec);
+	if (ea || eb)
+		return ea && eb && rela_targets_equal(ea_sec, ea, eb_sec, eb);
 	if (in_strings(a->sym) || in_strings(b->sym))
 		return in_strings(a->sym) && in_strings(b->sym) && strings_equal(ra, a, rb, b);
 	if (in_merge_consts(a->sym) || in_merge_consts(b->sym))

@@ -172,3 +172,48 @@ bool kelf_host_order(const struct kelf *k)
 
 	return k->ehdr.e_ident[EI_DATA] == host;
 }
+
+unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
+{
+	const struct kelf_arch *a = f->kelf->arch;
+
+	return a->entry_prefix && f->sec ? a->entry_prefix(f) : 0;
+}
+
+const struct kelf_rela *kelf_rela_at(const struct kelf_section *relasec,
+				     uint64_t offset)
+{
+	size_t i;
+
+	for (i = 0; relasec && i < relasec->nr_relas; i++)
+		if (relasec->relas[i].offset == offset)
+			return &relasec->relas[i];
+	return NULL;
+}
+
+const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
+					   const struct kelf_rela *r,
+					   struct kelf_section **entry_relasec)
+{
+	const char *table = relasec->kelf->arch->pointer_table;
+	const struct kelf_symbol *s = r->sym;
+	int64_t off;
+
+	if (!table || !s || !s->sec || strcmp(s->sec->name, table) || !s->sec->rela)
+		return NULL;
+	off = (int64_t)s->sym.st_value + r->addend + kelf_target_bias(relasec, r);
+	if (off < 0)
+		return NULL;
+	*entry_relasec = s->sec->rela;
+	return kelf_rela_at(s->sec->rela, off);
+}
+
+const char *kelf_external_refusal(const struct kelf_section *relasec,
+				  const struct kelf_rela *r)
+{
+	const struct kelf_arch *a = relasec->kelf->arch;
+
+	if (!kelf_reloc_klp(relasec->kelf, r->type))
+		return "the livepatch loader cannot write this relocation type to a symbol outside the module";
+	return a->external_refusal ? a->external_refusal(relasec, r) : NULL;
+}

@@ -319,6 +319,24 @@ struct kelf_arch {
 	const char *ftrace_loc_section;
 
 	/*
+	 * Bytes before function @f that belong to it (ppc64le -mcmodel=large:
+	 * the ".quad .TOC.-." its global entry loads); NULL: none.
+	 */
+	unsigned int (*entry_prefix)(const struct kelf_symbol *f);
+	/*
+	 * A table of pointers the code reaches by offset (ppc64's .toc): a
+	 * reference to "table + N" means the target of the table's entry N.
+	 */
+	const char *pointer_table;
+	/*
+	 * Why @r (of a type the loader writes) still cannot refer to a
+	 * symbol outside the module, or NULL if it can (ppc64le: a call with
+	 * no nop after it for the TOC restore); NULL hook: always can.
+	 */
+	const char *(*external_refusal)(const struct kelf_section *relasec,
+					const struct kelf_rela *r);
+
+	/*
 	 * Slot for the per-arch special-section table of create-diff-object
 	 * (issue 14, item 1): its owner defines the row type and casts.
 	 * NULL until then.
@@ -350,5 +368,23 @@ int64_t kelf_target_bias(const struct kelf_section *relasec,
 bool kelf_is_branch(const struct kelf_section *relasec, const struct kelf_rela *r);
 /* Does function @f carry its arch's ftrace entry hook (x86: a __fentry__ call)? */
 bool kelf_has_ftrace_entry(const struct kelf_symbol *f);
+/*
+ * Why relocation @r of @relasec cannot refer to a symbol outside the
+ * module (the loader does not write its type, or the arch's rule), or NULL.
+ */
+const char *kelf_external_refusal(const struct kelf_section *relasec,
+				  const struct kelf_rela *r);
+/* Bytes before function @f that belong to it (copied with it), usually 0. */
+unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
+/* The relocation of @relasec at exactly @offset, or NULL. */
+const struct kelf_rela *kelf_rela_at(const struct kelf_section *relasec,
+				     uint64_t offset);
+/*
+ * If @r of @relasec points into its arch's pointer table (ppc64 .toc),
+ * the table entry's own relocation and section; else NULL.
+ */
+const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
+					   const struct kelf_rela *r,
+					   struct kelf_section **entry_relasec);
 
 #endif
