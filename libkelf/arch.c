@@ -180,8 +180,8 @@ unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
 	return a->entry_prefix && f->sec ? a->entry_prefix(f) : 0;
 }
 
-const struct kelf_rela *kelf_rela_at(const struct kelf_section *relasec,
-				     uint64_t offset)
+const struct kelf_rela *kelf_find_rela_at(const struct kelf_section *relasec,
+					  uint64_t offset)
 {
 	size_t i;
 
@@ -205,7 +205,7 @@ const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
 	if (off < 0)
 		return NULL;
 	*entry_relasec = s->sec->rela;
-	return kelf_rela_at(s->sec->rela, off);
+	return kelf_find_rela_at(s->sec->rela, off);
 }
 
 const char *kelf_external_refusal(const struct kelf_section *relasec,

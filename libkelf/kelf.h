@@ -376,9 +376,6 @@ const char *kelf_external_refusal(const struct kelf_section *relasec,
 				  const struct kelf_rela *r);
 /* Bytes before function @f that belong to it (copied with it), usually 0. */
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
-/* The relocation of @relasec at exactly @offset, or NULL. */
-const struct kelf_rela *kelf_rela_at(const struct kelf_section *relasec,
-				     uint64_t offset);
 /*
  * If @r of @relasec points into its arch's pointer table (ppc64 .toc),
  * the table entry's own relocation and section; else NULL.
