@@ -128,7 +128,8 @@ cross_config() {
 		: >"$st/status"
 		opts=(-o "Dir::State::Lists=$st/lists" -o "Dir::Cache=$st/cache"
 			-o "Dir::State::status=$st/status" -o "APT::Architecture=${CROSS_DEBARCH[$arch]}"
-			-o "APT::Architectures=${CROSS_DEBARCH[$arch]}" -o Acquire::Languages=none)
+			-o "APT::Architectures=${CROSS_DEBARCH[$arch]}" -o Acquire::Languages=none
+			-o APT::Sandbox::User=root)
 		apt-get "${opts[@]}" -qq update >&2 || return 1
 		abi=${krel%-*} series=${krel%%-*}
 		pkg=$(apt-cache "${opts[@]}" pkgnames "linux-image-$series-" |
@@ -146,7 +147,7 @@ cross_config() {
 			dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './boot/config-*' >"$dir/config.tmp" &&
 			[ -s "$dir/config.tmp" ] && mv "$dir/config.tmp" "$dir/config" || return 1
 		echo "$pkg" >"$dir/config.package"
-		rm -rf "$dir/deb" "$st/cache"
+		rm -rf "$dir/deb" "$st"
 	fi
 	echo "$dir/config"
 }
