@@ -24,12 +24,17 @@ static const char *string_at(struct kelf_section *sec, int64_t off)
 static bool strings_equal(struct kelf_section *ra, const struct kelf_rela *a,
 			  struct kelf_section *rb, const struct kelf_rela *b)
 {
-	const char *sa = string_at(a->sym->sec, (int64_t)a->sym->sym.st_value + a->addend +
-				   kelf_target_bias(ra, a));
-	const char *sb = string_at(b->sym->sec, (int64_t)b->sym->sym.st_value + b->addend +
-				   kelf_target_bias(rb, b));
+	int64_t oa = (int64_t)a->sym->sym.st_value + a->addend + kelf_target_bias(ra, a);
+	int64_t ob = (int64_t)b->sym->sym.st_value + b->addend + kelf_target_bias(rb, b);
+	const char *sa = string_at(a->sym->sec, oa), *sb = string_at(b->sym->sec, ob);
 
-	return sa && sb && !strcmp(sa, sb);
+	/*
+	 * An address computed from an anchor in the strings (ppc64's section
+	 * anchors: ".LC47+0x38" past the end) is no string: same place.
+	 */
+	if (!sa || !sb)
+		return !sa && !sb && oa == ob && !strcmp(a->sym->sec->name, b->sym->sec->name);
+	return !strcmp(sa, sb);
 }
 
 static bool in_strings(const struct kelf_symbol *s)
