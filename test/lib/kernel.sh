@@ -114,6 +114,11 @@ cross_arches() {
 	fi
 }
 
+# The directories cross-selfdiff.t diffs (KLPKIT_CROSS_DIRS overrides).
+cross_dirs() {
+	echo "${KLPKIT_CROSS_DIRS:-fs/proc}"
+}
+
 # cross_config KREL ARCH: print Debian's kernel config for ARCH, taken from
 # its linux-image package of KREL's ABI (or the newest 6.1 ABI apt has for
 # ARCH when that one is missing).  apt runs with a private state (package

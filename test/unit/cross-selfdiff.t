@@ -9,14 +9,15 @@
 # a self-diff).
 # Architectures: cross_arches (aarch64 for `make check`, all three with
 # KLPKIT_SUITE=full); an architecture whose cross compiler is missing is
-# skipped.  Directories: KLPKIT_CROSS_DIRS (default fs/proc).
+# skipped.  Directories: cross_dirs (fs/proc; KLPKIT_CROSS_DIRS overrides).
+# scripts/prepare-test-objects builds them before the tests.
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
 CDO=$TOPDIR/create-diff-object/create-diff-object
 read -r -a ARCHES <<<"$(cross_arches)"
-read -r -a DIRS <<<"${KLPKIT_CROSS_DIRS:-fs/proc}"
+read -r -a DIRS <<<"$(cross_dirs)"
 
 need_kernel
 work=$(mktemp -d)
