@@ -82,8 +82,10 @@ install: all
 	install -m 755 kpatch/kpatch $(DESTDIR)$(SBINDIR)/kpatch
 	install -m 755 create-diff-object/create-diff-object klp-convert/klp-convert \
 		$(DESTDIR)$(LIBEXECDIR)/
-	install -m 755 kpatch-build/kernel-cache kpatch-build/includers kpatch-build/fix-lines \
-		kpatch-build/objmap $(DESTDIR)$(LIBEXECDIR)/
+	install -m 755 kpatch-build/kernel-cache kpatch-build/provider-tree kpatch-build/includers \
+		kpatch-build/fix-lines kpatch-build/objmap $(DESTDIR)$(LIBEXECDIR)/
+	install -d $(DESTDIR)$(LIBEXECDIR)/lib
+	install -m 644 kpatch-build/lib/common.sh $(DESTDIR)$(LIBEXECDIR)/lib/
 	install -m 644 kpatch-build/objmap.mk kpatch-build/struct-sizes.c $(DESTDIR)$(LIBEXECDIR)/
 	cp -r kmod/patch/. $(DESTDIR)$(DATADIR)/patch/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/

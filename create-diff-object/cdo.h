@@ -71,6 +71,7 @@ struct cdo {
 	const char *orig_path, *patched_path, *parent, *parent_symtab;
 	const char *symvers, *patch_name, *out_path, *report_path;
 	bool debug;
+	bool list_sympos;	/* --list-sympos: list the parent and stop */
 	struct kelf *orig, *patched, *out;
 	struct parent_symtab *ps;
 	int nr_changed, nr_new_funcs, nr_new_data, nr_callbacks;
@@ -103,6 +104,9 @@ const char *canon_name(const char *name, char *buf, size_t len);
 /* sections.c: the section name table */
 enum sec_kind section_kind(const struct kelf_section *sec);
 const char *sec_kind_name(enum sec_kind k);
+/* klpkit's name (malloc'ed) of a section named by kpatch's macros, or NULL */
+char *section_alias(const char *name);
+bool is_per_use_section(const struct kelf_section *sec);
 
 /* correlate.c */
 int correlate(struct cdo *c);
@@ -125,16 +129,7 @@ struct kelf_symbol *symbol_ending_at(struct kelf_section *sec, int64_t off);
 int copy_range_relas(struct cdo *c, struct kelf_section *from, uint64_t start,
 		     uint64_t len, struct kelf_section *to, uint64_t to_off);
 
-/* special.c */
-struct special_section {
-	const char *name;
-	size_t (*entry_size)(void);	/* NULL: one entry per symbol */
-	int key_offset;			/* relocation deciding if an entry is kept */
-	const char *size_env;		/* *_STRUCT_SIZE override */
-	bool refuse_module_key;		/* jump labels, static calls */
-	int key2_offset;		/* the static key / call key relocation */
-};
-const struct special_section *special_section_lookup(const char *name);
+/* special.c (the table: special.h) */
 int build_special_sections(struct cdo *c);
 
 /* parent.c: the parent's symbol table, Module.symvers, positions */
@@ -143,6 +138,8 @@ struct parent_symtab *parent_open(const char *parent, const char *symtab,
 void parent_close(struct parent_symtab *ps);
 bool parent_is_exported(struct parent_symtab *ps, const char *name);
 int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos);
+/* --list-sympos: every kallsyms symbol of the parent with its position. */
+int parent_list(struct parent_symtab *ps, FILE *f);
 bool parent_is_vmlinux(const struct parent_symtab *ps);
 
 /* meta.c: .klpkit.* metadata */

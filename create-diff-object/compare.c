@@ -108,8 +108,8 @@ bool rela_targets_equal(struct kelf_section *ra, const struct kelf_rela *a,
 static size_t relas_in(struct kelf_section *relasec, uint64_t start, uint64_t len,
 		       struct kelf_rela ***out)
 {
-	struct kelf_rela **v;
-	size_t i, n = 0;
+	struct kelf_rela **v, *r;
+	size_t pos, n = 0;
 
 	*out = NULL;
 	if (!relasec || !relasec->nr_relas)
@@ -117,10 +117,8 @@ static size_t relas_in(struct kelf_section *relasec, uint64_t start, uint64_t le
 	v = malloc(relasec->nr_relas * sizeof(*v));
 	if (!v)
 		return 0;
-	for (i = 0; i < relasec->nr_relas; i++)
-		if (relasec->relas[i].offset >= start &&
-		    relasec->relas[i].offset < start + len)
-			v[n++] = &relasec->relas[i];
+	kelf_for_each_rela_in(r, relasec, start, start + len, pos)
+		v[n++] = r;
 	*out = v;
 	return n;
 }

@@ -149,19 +149,18 @@ static struct kelf_symbol *static_target(struct kelf_section *relasec,
 }
 
 /* Relocations of @relasec that fall inside function @f. */
-#define for_each_rela_in(r, relasec, f)						\
-	for (r = (relasec) ? (relasec)->relas : NULL;				\
-	     (relasec) && r < (relasec)->relas + (relasec)->nr_relas; r++)	\
-		if (r->offset >= (f)->sym.st_value &&				\
-		    r->offset < (f)->sym.st_value + (f)->sym.st_size)
+#define for_each_rela_in(r, relasec, f, pos)					\
+	kelf_for_each_rela_in(r, relasec, (f)->sym.st_value,			\
+			      (f)->sym.st_value + (f)->sym.st_size, pos)
 
 static struct kelf_symbol *find_static_twin(struct kelf_symbol *pf,
 					    struct kelf_symbol *ov)
 {
 	struct kelf_section *relasec = pf->sec->rela;
 	struct kelf_rela *r;
+	size_t pos;
 
-	for_each_rela_in(r, relasec, pf) {
+	for_each_rela_in(r, relasec, pf, pos) {
 		struct kelf_symbol *pv = static_target(relasec, r);
 
 		if (pv && !strcmp(YI(pv)->canon, YI(ov)->canon) &&
@@ -180,10 +179,11 @@ static void correlate_static_locals(struct cdo *c)
 		struct kelf_symbol *pf = YI(of)->twin;
 		struct kelf_section *relasec = of->sec ? of->sec->rela : NULL;
 		struct kelf_rela *r;
+		size_t pos;
 
 		if (!is_function(of) || !pf || !pf->sec)
 			continue;
-		for_each_rela_in(r, relasec, of) {
+		for_each_rela_in(r, relasec, of, pos) {
 			struct kelf_symbol *ov = static_target(relasec, r), *pv;
 
 			if (!ov || YI(ov)->twin)

@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cdo.h"
+#include "klpkit-meta.h"
 
 bool is_callback_section(const struct kelf_section *s)
 {
-	return !strncmp(s->name, ".klpkit.callbacks.", 18);
+	return !strncmp(s->name, KLPKIT_CB_PREFIX, strlen(KLPKIT_CB_PREFIX));
 }
 
 static int include_symbol(struct cdo *c, struct kelf_symbol *s);
@@ -24,16 +25,14 @@ static int include_refs(struct cdo *c, struct kelf_section *sec, uint64_t start,
 			uint64_t len)
 {
 	struct kelf_section *relasec = sec->rela;
-	size_t i;
+	struct kelf_rela *r;
+	size_t pos;
 
-	if (!relasec)
-		return 0;
-	for (i = 0; i < relasec->nr_relas; i++) {
-		struct kelf_rela *r = &relasec->relas[i];
+	kelf_for_each_rela_in(r, relasec, start, start + len, pos) {
 		struct kelf_symbol *t;
 		int64_t off;
 
-		if (r->offset < start || r->offset >= start + len || !r->sym)
+		if (!r->sym)
 			continue;
 		t = kelf_rela_target(relasec, r, &off);
 		if (!t->sec)

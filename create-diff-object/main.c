@@ -9,12 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 #include "cdo.h"
+#include "special.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: create-diff-object [options] ORIG.o PATCHED.o PARENT PARENT_SYMTAB\n"
 "                          MODULE_SYMVERS PATCH_NAME OUTPUT.o\n"
+"       create-diff-object --list-sympos PARENT PARENT_SYMTAB\n"
 "\n"
 "Compare two builds of one kernel object (compiled with -ffunction-sections\n"
 "-fdata-sections) and write OUTPUT.o with the changed and new functions, the\n"
@@ -28,14 +30,22 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -d, --debug        explain every decision on stderr\n"
+"      --list-sympos  print every symbol of the parent kallsyms shows (a module:\n"
+"                     once loaded), in kallsyms order, as ADDRESS NAME POSITION:\n"
+"                     the position .klp.sym names and old_sympos give it (0: the\n"
+"                     name is unique; ?: a module symbol without a position that\n"
+"                     holds both while the module loads and once it is loaded)\n"
 "  -r, --report FILE  write a JSON report: changed, new and ignored functions,\n"
 "                     new data, refusals, warnings\n"
 "  -h, --help         show this help\n"
 "      --version      show the version\n"
 "\n"
-"Environment: BUG_STRUCT_SIZE JUMP_STRUCT_SIZE ALT_STRUCT_SIZE EX_STRUCT_SIZE\n"
-"ORC_STRUCT_SIZE STATIC_CALL_STRUCT_SIZE PRINTK_INDEX_STRUCT_SIZE PARA_STRUCT_SIZE\n"
+"Environment:\n");
+	special_print_size_vars(f);
+	fprintf(f,
 "override the entry sizes of the special sections (defaults: x86-64 Linux 6.1).\n"
+"Where an object's relocations show another entry size, the object is trusted\n"
+"(with a warning naming the section and both sizes).\n"
 "\n"
 "Exit status: 0 changes found and OUTPUT.o written; 1 error; 2 the change\n"
 "cannot be livepatched (the message says why and what to do); 3 no\n"
@@ -49,6 +59,7 @@ static int parse_args(struct cdo *c, int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "list-sympos", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
@@ -64,6 +75,9 @@ static int parse_args(struct cdo *c, int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			exit(0);
+		case 'L':
+			c->list_sympos = true;
+			break;
 		case 'V':
 			printf("create-diff-object (klpkit) %s\n", PROJECT_VERSION);
 			exit(0);
@@ -71,6 +85,16 @@ static int parse_args(struct cdo *c, int argc, char **argv)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (c->list_sympos) {
+		if (argc - optind != 2) {
+			fprintf(stderr, "create-diff-object: --list-sympos takes PARENT PARENT_SYMTAB\n\n");
+			usage(stderr);
+			return -1;
+		}
+		c->parent = argv[optind];
+		c->parent_symtab = argv[optind + 1];
+		return 0;
 	}
 	if (argc - optind != 7) {
 		fprintf(stderr, "create-diff-object: expected 7 arguments, got %d\n\n",
@@ -157,6 +181,17 @@ static void cleanup(struct cdo *c)
 	report_free();
 }
 
+static int list_sympos(struct cdo *c)
+{
+	int ret = EXIT_ERROR;
+
+	c->ps = parent_open(c->parent, c->parent_symtab, "/dev/null");
+	if (c->ps && !parent_list(c->ps, stdout) && !fflush(stdout))
+		ret = 0;
+	parent_close(c->ps);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct cdo c = { 0 };
@@ -164,6 +199,8 @@ int main(int argc, char **argv)
 
 	if (parse_args(&c, argc, argv))
 		return EXIT_ERROR;
+	if (c.list_sympos)
+		return list_sympos(&c);
 	ret = load(&c);
 	if (!ret)
 		ret = diff(&c);

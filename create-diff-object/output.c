@@ -255,18 +255,16 @@ static int copy_relas(struct cdo *c, struct kelf_section *from, uint64_t start,
 		      bool special)
 {
 	struct kelf_section *relasec = from->rela, *outrela = NULL;
-	size_t i;
+	const struct kelf_rela *r;
+	size_t pos;
 
 	if (!relasec)
 		return 0;
-	for (i = 0; i < relasec->nr_relas; i++) {
-		const struct kelf_rela *r = &relasec->relas[i];
+	kelf_for_each_rela_in(r, relasec, start, start + len, pos) {
 		const struct kelf_reloc_type *rt = kelf_reloc_type(from->kelf, r->type);
 		struct kelf_symbol *t;
 		int64_t addend;
 
-		if (r->offset < start || r->offset >= start + len)
-			continue;
 		if (rt->size > start + len - r->offset) {
 			cdo_error(c, "%s+0x%lx: %s runs past the end of the 0x%lx bytes copied from 0x%lx",
 				  from->name, (unsigned long)r->offset,

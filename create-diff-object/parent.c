@@ -3,7 +3,7 @@
  * The parent object (vmlinux or a module) as the running kernel knows it:
  * its symbol table (the ELF itself or the text of `readelf -s --wide`),
  * Module.symvers, and positions of same-named symbols in kallsyms order
- * (vmlinux: by address; a module: by symbol table order).
+ * (libkelf/sympos.c: the rule klp-convert checks too).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,21 +14,20 @@ struct psym {
 	char *name;
 	unsigned char bind, type;
 	uint64_t value, size;
-	size_t index;
+	struct kelf_ksym ks;	/* what the kallsyms rule looks at */
 	int file;		/* index into files[], -1 for globals */
 };
 
 struct parent_symtab {
 	char *parent;
 	bool vmlinux;
+	struct kelf *k;		/* the ELF table (section names), if one */
 	struct psym *syms;
 	size_t nr, cap;
 	char **files;
 	size_t nr_files, cap_files;
 	struct htab names;
-	struct htab exports;	/* struct psym used as a name node */
-	struct psym *exp;
-	size_t nr_exp, cap_exp;
+	struct kelf_symvers *symvers;
 };
 
 static void *grow(void *p, size_t *cap, size_t need, size_t elem)
@@ -47,7 +46,8 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 }
 
 static int add_sym(struct parent_symtab *ps, const char *name, unsigned char bind,
-		   unsigned char type, uint64_t value, uint64_t size, int *cur_file)
+		   unsigned char type, uint64_t value, uint64_t size, int *cur_file,
+		   const struct kelf_ksym *ks)
 {
 	struct psym *s;
 
@@ -71,24 +71,30 @@ static int add_sym(struct parent_symtab *ps, const char *name, unsigned char bin
 	s->type = type;
 	s->value = value;
 	s->size = size;
-	s->index = ps->nr++;
+	s->ks = *ks;
+	s->ks.name = s->name;
+	s->ks.index = ps->nr++;
 	s->file = bind == STB_LOCAL ? *cur_file : -1;
 	return s->name ? 0 : -1;
 }
 
+/* The ELF stays open: the kallsyms rule needs its section names. */
 static int read_elf_symtab(struct parent_symtab *ps, const char *path)
 {
 	struct kelf *k = kelf_open(path, KELF_ANY_TYPE | KELF_SYMBOLS_ONLY);
 	struct kelf_symbol *s;
+	struct kelf_ksym ks;
 	int file = -1;
 
 	if (!k)
 		return -1;
-	kelf_for_each_symbol(s, k)
+	ps->k = k;
+	kelf_for_each_symbol(s, k) {
+		kelf_ksym_init(&ks, s);
 		if (add_sym(ps, s->type == STT_SECTION ? "" : s->name, s->bind, s->type,
-			    s->sym.st_value, s->sym.st_size, &file))
-			break;
-	kelf_close(k);
+			    s->sym.st_value, s->sym.st_size, &file, &ks))
+			return -1;
+	}
 	return 0;
 }
 
@@ -120,7 +126,28 @@ static void drop_other_note(char *line)
 		memmove(open, close + 1, strlen(close + 1) + 1);
 }
 
-/* "  12: ffffffff81000000   123 FUNC    LOCAL  DEFAULT    1 name" */
+
+/* readelf's Ndx column: UND, ABS, COM or a section index */
+static uint32_t parse_ndx(const char *ndx)
+{
+	char *end;
+	unsigned long v;
+
+	if (!strcmp(ndx, "UND"))
+		return SHN_UNDEF;
+	if (!strcmp(ndx, "ABS"))
+		return SHN_ABS;
+	if (!strcmp(ndx, "COM"))
+		return SHN_COMMON;
+	v = strtoul(ndx, &end, 10);
+	return !*end && v && v < SHN_LORESERVE ? v : 1;	/* 1: some section */
+}
+
+/*
+ * "  12: ffffffff81000000   123 FUNC    LOCAL  DEFAULT    1 name"
+ * Without section headers, the kallsyms rule only sees undefined and
+ * absolute symbols (not .init or non-allocated sections).
+ */
 static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 {
 	char line[4096], type[32], bind[32], vis[32], ndx[32], name[2048];
@@ -129,6 +156,7 @@ static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 	int file = -1;
 
 	while (fgets(line, sizeof(line), f)) {
+		struct kelf_ksym ks;
 		unsigned num;
 
 		name[0] = '\0';
@@ -136,9 +164,11 @@ static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 		if (sscanf(line, " %u: %llx %lu %31s %31s %31s %31s %2047s", &num, &value,
 			   &size, type, bind, vis, ndx, name) < 7)
 			continue;
-		if (add_sym(ps, name, !strcmp(bind, "LOCAL") ? STB_LOCAL :
-			    !strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL,
-			    parse_type(type), value, size, &file))
+		ks = (struct kelf_ksym){ .value = value, .shndx = parse_ndx(ndx),
+					 .named = name[0] != '\0', .type = parse_type(type),
+					 .bind = !strcmp(bind, "LOCAL") ? STB_LOCAL :
+						 !strcmp(bind, "WEAK") ? STB_WEAK : STB_GLOBAL };
+		if (add_sym(ps, name, ks.bind, ks.type, value, size, &file, &ks))
 			return -1;
 	}
 	return 0;
@@ -169,46 +199,14 @@ static int read_symtab(struct parent_symtab *ps, const char *path)
 	return ret;
 }
 
-/* Module.symvers: "CRC\tNAME\tMODULE\tEXPORT_TYPE[\tNAMESPACE]" */
-static int read_symvers(struct parent_symtab *ps, const char *path)
-{
-	char line[1024];
-	FILE *f = fopen(path, "r");
-
-	if (!f) {
-		fprintf(stderr, "%s: error: cannot open Module.symvers: %m\n", path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *crc = strtok(line, "\t\n"), *name = strtok(NULL, "\t\n");
-		char *mod = strtok(NULL, "\t\n");
-		struct psym *e;
-
-		if (!crc || !name || !mod || strcmp(mod, "vmlinux"))
-			continue;
-		ps->exp = grow(ps->exp, &ps->cap_exp, ps->nr_exp + 1, sizeof(*e));
-		if (!ps->exp) {
-			fclose(f);
-			return -1;
-		}
-		e = &ps->exp[ps->nr_exp++];
-		memset(e, 0, sizeof(*e));
-		e->name = strdup(name);
-	}
-	fclose(f);
-	return 0;
-}
-
 static int index_names(struct parent_symtab *ps)
 {
 	size_t i;
 
-	if (htab_init(&ps->names, ps->nr) || htab_init(&ps->exports, ps->nr_exp))
+	if (htab_init(&ps->names, ps->nr))
 		return -1;
 	for (i = 0; i < ps->nr; i++)
 		htab_add(&ps->names, &ps->syms[i].node, hash_str(ps->syms[i].name));
-	for (i = 0; i < ps->nr_exp; i++)
-		htab_add(&ps->exports, &ps->exp[i].node, hash_str(ps->exp[i].name));
 	return 0;
 }
 
@@ -225,7 +223,7 @@ struct parent_symtab *parent_open(const char *parent, const char *symtab,
 		if (*p == '-')
 			*p = '_';
 	ps->vmlinux = !strcmp(parent, "vmlinux");
-	if (!ps->parent || read_symtab(ps, symtab) || read_symvers(ps, symvers) ||
+	if (!ps->parent || read_symtab(ps, symtab) || !(ps->symvers = kelf_symvers_read(symvers)) ||
 	    index_names(ps)) {
 		parent_close(ps);
 		return NULL;
@@ -243,14 +241,12 @@ void parent_close(struct parent_symtab *ps)
 		free(ps->syms[i].name);
 	for (i = 0; i < ps->nr_files; i++)
 		free(ps->files[i]);
-	for (i = 0; i < ps->nr_exp; i++)
-		free(ps->exp[i].name);
 	htab_free(&ps->names);
-	htab_free(&ps->exports);
 	free(ps->syms);
 	free(ps->files);
-	free(ps->exp);
+	kelf_symvers_free(ps->symvers);
 	free(ps->parent);
+	kelf_close(ps->k);
 	free(ps);
 }
 
@@ -259,14 +255,12 @@ bool parent_is_vmlinux(const struct parent_symtab *ps)
 	return ps->vmlinux;
 }
 
+/* Exported by vmlinux (Module.symvers). */
 bool parent_is_exported(struct parent_symtab *ps, const char *name)
 {
-	struct hnode *n;
+	const struct kelf_export *e = kelf_symvers_find(ps->symvers, name);
 
-	htab_for_each_hash(n, &ps->exports, hash_str(name))
-		if (!strcmp(container_of(n, struct psym, node)->name, name))
-			return true;
-	return false;
+	return e && !strcmp(e->module, "vmlinux");
 }
 
 static const char *base_name(const char *p)
@@ -304,20 +298,18 @@ static int block_score(struct parent_symtab *ps, struct kelf *k, int file)
 	return score;
 }
 
-static int cmp_kallsyms(const void *a, const void *b)
+static int cmp_vmlinux(const void *a, const void *b)
 {
 	const struct psym *x = *(struct psym *const *)a, *y = *(struct psym *const *)b;
 
-	if (x->value != y->value)
-		return x->value < y->value ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	return kelf_ksym_cmp(&x->ks, &y->ks, KELF_KSYMS_VMLINUX);
 }
 
-static int cmp_index(const void *a, const void *b)
+static int cmp_module(const void *a, const void *b)
 {
 	const struct psym *x = *(struct psym *const *)a, *y = *(struct psym *const *)b;
 
-	return x->index < y->index ? -1 : x->index > y->index;
+	return kelf_ksym_cmp(&x->ks, &y->ks, KELF_KSYMS_MODULE);
 }
 
 static void list_candidates(struct cdo *c, struct psym **v, size_t n)
@@ -403,41 +395,141 @@ static struct psym *pick(struct cdo *c, const struct kelf_symbol *sym,
 	return p;
 }
 
+/*
+ * Every symbol of the parent called @name (*all), and those kallsyms can
+ * show at some time (*v: vmlinux's, or a module's while it loads), in
+ * kallsyms order.
+ */
+static int candidates(struct parent_symtab *ps, const char *name,
+		      struct psym ***all, size_t *nr_all, struct psym ***v, size_t *n)
+{
+	enum kelf_ksyms_view view = ps->vmlinux ? KELF_KSYMS_VMLINUX :
+				    KELF_KSYMS_MODULE_LOADING;
+	size_t cap = 0, cap_all = 0;
+	struct hnode *hn;
+
+	*all = *v = NULL;
+	*n = *nr_all = 0;
+	htab_for_each_hash(hn, &ps->names, hash_str(name)) {
+		struct psym *p = container_of(hn, struct psym, node);
+
+		if (strcmp(p->name, name))
+			continue;
+		*all = grow(*all, &cap_all, *nr_all + 1, sizeof(**all));
+		if (!*all)
+			return -1;
+		(*all)[(*nr_all)++] = p;
+		if (!kelf_ksym_visible(&p->ks, view))
+			continue;
+		*v = grow(*v, &cap, *n + 1, sizeof(**v));
+		if (!*v)
+			return -1;
+		(*v)[(*n)++] = p;
+	}
+	if (*n)
+		qsort(*v, *n, sizeof(**v), ps->vmlinux ? cmp_vmlinux : cmp_module);
+	return 0;
+}
+
+/* The kallsyms position of @match among @all (libkelf's rule); -1 if out of memory. */
+static int sympos_of(const struct parent_symtab *ps, const struct psym *match,
+		     struct psym **all, size_t n, struct kelf_sympos *sp)
+{
+	const struct kelf_ksym **ks = calloc(n ? n : 1, sizeof(*ks));
+	size_t i;
+
+	if (!ks)
+		return -1;
+	for (i = 0; i < n; i++)
+		ks[i] = &all[i]->ks;
+	kelf_sympos(ks, n, &match->ks, ps->vmlinux, sp);
+	free(ks);
+	return 0;
+}
+
+/* A symbol without a valid position is a refusal: the kernel could not find it. */
+static int position(struct cdo *c, const struct kelf_symbol *sym, struct psym *match,
+		    struct psym **all, size_t n, long *pos)
+{
+	struct kelf_sympos sp;
+
+	if (sympos_of(c->ps, match, all, n, &sp))
+		return -1;
+	if (sp.result == KELF_SYMPOS_OK) {
+		*pos = sp.pos;
+		return 0;
+	}
+	if (sp.result == KELF_SYMPOS_HIDDEN)
+		cdo_refuse(c, sym, "'%s' of %s is not in the kallsyms of the loaded module (an init, non-allocated or unnamed symbol); change the patch so the new code does not refer to it",
+			  match->name, c->ps->parent);
+	else
+		cdo_refuse(c, sym, "'%s' of %s has no stable kallsyms position: it is number %ld among the %zu symbols of that name of the loaded module but number %ld while the module is loading (init symbols of the same name count then); change the patch so the new code does not refer to it",
+			  match->name, c->ps->parent, sp.index + 1, sp.nr,
+			  sp.index_loading + 1);
+	return -1;
+}
+
 int parent_sympos(struct cdo *c, const struct kelf_symbol *sym, long *pos)
 {
 	struct parent_symtab *ps = c->ps;
-	struct psym **v = NULL, *match;
-	size_t n = 0, cap = 0, i;
-	struct hnode *hn;
+	struct psym **v, **all, *match;
+	size_t n, nr_all;
+	int ret = -1;
 
-	htab_for_each_hash(hn, &ps->names, hash_str(sym->name)) {
-		struct psym *p = container_of(hn, struct psym, node);
-
-		if (strcmp(p->name, sym->name))
-			continue;
-		v = grow(v, &cap, n + 1, sizeof(*v));
-		if (!v)
-			return -1;
-		v[n++] = p;
-	}
-	/* kallsyms order: vmlinux sorted by address, a module in symtab order */
-	if (n)
-		qsort(v, n, sizeof(*v), ps->vmlinux ? cmp_kallsyms : cmp_index);
+	if (candidates(ps, sym->name, &all, &nr_all, &v, &n))
+		goto out;
 	match = n ? pick(c, sym, v, n) : NULL;
 	if (!match) {
 		cdo_error(c, "cannot place %s symbol '%s'%s%s in %s's symbol table: %s",
 			  sym->bind == STB_LOCAL ? "local" : "global", sym->name,
 			  sym->file ? " of " : "", sym->file ? sym->file->name : "",
-			  ps->parent, n ? "several candidates match equally" : "no such symbol (is the symbol table that of the target kernel?)");
+			  ps->parent, n ? "several candidates match equally" : "no such symbol in its kallsyms (is the symbol table that of the target kernel?)");
 		list_candidates(c, v, n);
-		free(v);
-		return -1;
+		goto out;
 	}
-	*pos = 0;
-	if (n > 1)
-		for (i = 0; i < n; i++)
-			if (v[i] == match)
-				*pos = i + 1;
+	ret = position(c, sym, match, all, nr_all, pos);
+out:
 	free(v);
-	return 0;
+	free(all);
+	return ret;
+}
+
+/*
+ * Every symbol of the parent in kallsyms (a module: once loaded), in
+ * kallsyms order, with the position a .klp.sym name or old_sympos gives it
+ * ("?": none that holds both while the module loads and once it is loaded):
+ * "ADDRESS NAME POSITION" (--list-sympos).
+ */
+int parent_list(struct parent_symtab *ps, FILE *f)
+{
+	enum kelf_ksyms_view view = ps->vmlinux ? KELF_KSYMS_VMLINUX : KELF_KSYMS_MODULE;
+	struct psym **v = calloc(ps->nr ? ps->nr : 1, sizeof(*v));
+	size_t i, n = 0;
+	int ret = 0;
+
+	if (!v)
+		return -1;
+	for (i = 0; i < ps->nr; i++)
+		if (kelf_ksym_visible(&ps->syms[i].ks, view))
+			v[n++] = &ps->syms[i];
+	if (n)
+		qsort(v, n, sizeof(*v), ps->vmlinux ? cmp_vmlinux : cmp_module);
+	for (i = 0; i < n && !ret; i++) {
+		struct psym **all, **cand;
+		size_t nr_all, nr_cand;
+		struct kelf_sympos sp;
+
+		ret = candidates(ps, v[i]->name, &all, &nr_all, &cand, &nr_cand) ||
+		      sympos_of(ps, v[i], all, nr_all, &sp) ? -1 : 0;
+		if (!ret && sp.result == KELF_SYMPOS_OK)
+			fprintf(f, "%016llx %s %lu\n", (unsigned long long)v[i]->value,
+				v[i]->name, sp.pos);
+		else if (!ret)
+			fprintf(f, "%016llx %s ?\n", (unsigned long long)v[i]->value,
+				v[i]->name);
+		free(all);
+		free(cand);
+	}
+	free(v);
+	return ret;
 }

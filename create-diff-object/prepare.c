@@ -9,6 +9,7 @@
 #include <string.h>
 #include "cdo.h"
 #include "klpkit-meta.h"
+#include "special.h"
 
 bool is_function(const struct kelf_symbol *s)
 {
@@ -63,9 +64,7 @@ static bool is_special_static(const struct kelf_symbol *s)
 
 	if (s->bind != STB_LOCAL || s->type == STT_SECTION || s->type == STT_FILE)
 		return false;
-	if (s->sec && (!strcmp(s->sec->name, ".data.once") ||
-		       !strcmp(s->sec->name, ".data..once") ||
-		       !strcmp(s->sec->name, "__dyndbg")))
+	if (s->sec && is_per_use_section(s->sec))
 		return true;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(s->name, prefixes[i], strlen(prefixes[i])))
@@ -104,14 +103,18 @@ static int prepare_sections(struct cdo *c, struct kelf *k)
 
 	kelf_for_each_section(sec, k) {
 		struct sec_info *si = calloc(1, sizeof(*si));
+		char *alias = section_alias(sec->name);
 
+		if (alias && kelf_rename_section(sec, alias))
+			si = NULL;
+		free(alias);
 		if (!si) {
 			cdo_error(c, "out of memory");
 			return -1;
 		}
 		sec->priv = si;
 		si->kind = section_kind(sec);
-		si->special = special_section_lookup(kelf_is_rela(sec) && sec->base ?
+		si->special = special_section_lookup(k, kelf_is_rela(sec) && sec->base ?
 						     sec->base->name : sec->name);
 		if (si->kind == SK_UNKNOWN) {
 			kelf_error(k, "section '%s' (type %u, flags 0x%lx) is not known to create-diff-object; it cannot tell whether a patch may drop or keep it. Please report it",

@@ -2,12 +2,16 @@
 /*
  * What each section of a kernel object is, by name.  Every section of an
  * input must match a row: an unknown section is an error, never silently
- * dropped or kept.  Rows are matched in order; a name ending in '*' is a
- * prefix.
+ * dropped or kept.  The special tables are the rows of special.h's
+ * table (SK_SPECIAL); the other rows are matched in order, as fnmatch(3)
+ * patterns.
  */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 #include "cdo.h"
+#include "klpkit-meta.h"
+#include "special.h"
 
 struct sec_rule {
 	const char *pattern;
@@ -33,45 +37,28 @@ static const struct sec_rule rules[] = {
 	{ "__*_of_table", SK_DROP },
 	{ "___srcu_struct_ptrs", SK_DROP },
 
-	/* special tables, regenerated entry by entry (special.c) */
-	{ "__bug_table", SK_SPECIAL },
-	{ "__jump_table", SK_SPECIAL },
-	{ ".altinstructions", SK_SPECIAL },
-	{ ".altinstr_replacement", SK_SPECIAL },
+	/* special tables (special.h): SK_SPECIAL from the table, first */
 	{ ".altinstr_aux", SK_TEXT },
-	{ "__ex_table", SK_SPECIAL },
-	{ ".parainstructions", SK_SPECIAL },
-	{ ".smp_locks", SK_SPECIAL },
-	{ ".static_call_sites", SK_SPECIAL },
-	{ ".retpoline_sites", SK_SPECIAL },
-	{ ".return_sites", SK_SPECIAL },
-	{ ".call_sites", SK_SPECIAL },
-	{ ".ibt_endbr_seal", SK_SPECIAL },
-	{ "__mcount_loc", SK_SPECIAL },
-	{ ".orc_unwind", SK_SPECIAL },
-	{ ".orc_unwind_ip", SK_SPECIAL },
 	{ ".orc_header", SK_DROP },
-	{ ".printk_index", SK_SPECIAL },
-	{ "__tracepoints_ptrs", SK_SPECIAL },
 	{ "__tracepoints_strings", SK_RODATA },
 	{ "__tracepoints", SK_DATA },
 	{ "__tracepoint_str", SK_RODATA },
 	{ "__dyndbg", SK_DATA },
+	{ "__verbose", SK_DATA },	/* __dyndbg before 5.x */
 	{ "__dyndbg_classes", SK_DATA },
 	{ "__patchable_function_entries", SK_DROP },
-	{ "_kprobe_blacklist", SK_SPECIAL },
-	{ "_error_injection_whitelist", SK_SPECIAL },
 	{ ".static_call.text", SK_TEXT },
 	{ ".static_call_tramp_key", SK_DROP },
 
 	/* the patch author's macros (kmod/patch/kpatch-macros.h) */
-	{ ".klpkit.callbacks.*", SK_DATA },
-	{ ".klpkit.ignore.*", SK_DROP },
+	{ KLPKIT_CB_PREFIX "*", SK_DATA },
+	{ KLPKIT_IGNORE_PREFIX "*", SK_DROP },
 
 	/* exports, module metadata, events: never part of a patch */
 	{ "___ksymtab*", SK_DROP },
 	{ "__ksymtab*", SK_DROP },
 	{ "__kcrctab*", SK_DROP },
+	{ "___kcrctab*", SK_DROP },	/* per symbol, before 5.10 */
 	{ ".export_symbol", SK_DROP },
 	{ ".modinfo", SK_DROP },
 	{ ".gnu.linkonce.this_module", SK_DROP },
@@ -127,6 +114,50 @@ static const struct sec_rule rules[] = {
 	{ ".GCC.command.line", SK_DROP },
 };
 
+/*
+ * kpatch's kpatch-macros.h names the sections of its macros .kpatch.*;
+ * the entries have klpkit's layout, so an object built with it is read
+ * as if klpkit's macros had been used (kmod/patch/kpatch-macros.h).
+ */
+static const struct {
+	const char *kpatch, *klpkit;
+} aliases[] = {
+	{ ".kpatch.callbacks.", KLPKIT_CB_PREFIX },
+	{ ".kpatch.ignore.", KLPKIT_IGNORE_PREFIX },
+};
+
+char *section_alias(const char *name)
+{
+	const char *rela = !strncmp(name, ".rela.", 6) ? ".rela" : "";
+	const char *base = name + strlen(rela);
+	char *alias;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++) {
+		n = strlen(aliases[i].kpatch);
+		if (strncmp(base, aliases[i].kpatch, n))
+			continue;
+		if (asprintf(&alias, "%s%s%s", rela, aliases[i].klpkit, base + n) < 0)
+			return NULL;
+		return alias;
+	}
+	return NULL;
+}
+
+/* Locals in these sections are made per use (pr_debug descriptors, _once flags). */
+bool is_per_use_section(const struct kelf_section *sec)
+{
+	static const char *const names[] = {
+		".data.once", ".data..once", "__dyndbg", "__verbose",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(sec->name, names[i]))
+			return true;
+	return false;
+}
+
 enum sec_kind section_kind(const struct kelf_section *sec)
 {
 	const struct kelf_section *s = kelf_is_rela(sec) && sec->base ? sec->base : sec;
@@ -139,6 +170,8 @@ enum sec_kind section_kind(const struct kelf_section *sec)
 	case SHT_SYMTAB_SHNDX:
 		return SK_SYMTAB;
 	}
+	if (special_section_lookup(s->kelf, s->name))
+		return SK_SPECIAL;
 	if (s->sh.sh_flags & SHF_MERGE && s->sh.sh_flags & SHF_STRINGS &&
 	    !strncmp(s->name, ".rodata", 7))
 		return SK_STRINGS;

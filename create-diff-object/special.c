@@ -1,86 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Special sections: tables the kernel walks at load time (bug table, jump
- * labels, alternatives, exception table, ORC, ftrace call sites, …).  Each
- * is regenerated entry by entry, keeping only the entries that belong to
- * included code.  Entry sizes are those of x86-64 6.1 unless the driver
- * exports the sizes it measured for the target (*_STRUCT_SIZE).
+ * Special sections: the tables the kernel walks at load time (the rows of
+ * special.h's table).  Each is regenerated entry by entry, keeping only
+ * the entries whose site belongs to included code, with what travels with
+ * an entry (its row's companion).  The entry size is the one the object's
+ * relocations show, else the row's default or *_STRUCT_SIZE.
  */
 #include <stdlib.h>
 #include <string.h>
 #include "cdo.h"
+#include "special.h"
 
-static size_t env_size(const char *var, size_t dflt)
+static struct kelf_rela *rela_at(struct kelf_section *relasec, uint64_t off)
 {
-	const char *v = getenv(var);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return dflt;
-	n = strtoul(v, &end, 0);
-	return *end || !n ? dflt : n;
+	return relasec ? kelf_rela_at(relasec, off) : NULL;
 }
 
-#define SIZE_FN(fn, var, dflt) \
-	static size_t fn(void) { return env_size(var, dflt); }
-
-SIZE_FN(bug_size, "BUG_STRUCT_SIZE", 12)
-SIZE_FN(jump_size, "JUMP_STRUCT_SIZE", 16)
-SIZE_FN(alt_size, "ALT_STRUCT_SIZE", 12)
-SIZE_FN(ex_size, "EX_STRUCT_SIZE", 12)
-SIZE_FN(para_size, "PARA_STRUCT_SIZE", 16)
-SIZE_FN(static_call_size, "STATIC_CALL_STRUCT_SIZE", 8)
-SIZE_FN(printk_index_size, "PRINTK_INDEX_STRUCT_SIZE", 8)
-SIZE_FN(orc_size, "ORC_STRUCT_SIZE", 6)
-static size_t four(void) { return 4; }
-static size_t eight(void) { return 8; }
-static size_t sixteen(void) { return 16; }
-
-static const struct special_section specials[] = {
-	{ "__bug_table", bug_size, 0, "BUG_STRUCT_SIZE", false, -1 },
-	{ "__jump_table", jump_size, 0, "JUMP_STRUCT_SIZE", true, 8 },
-	{ ".altinstructions", alt_size, 0, "ALT_STRUCT_SIZE", false, -1 },
-	{ "__ex_table", ex_size, 0, "EX_STRUCT_SIZE", false, -1 },
-	{ ".parainstructions", para_size, 0, "PARA_STRUCT_SIZE", false, -1 },
-	{ ".static_call_sites", static_call_size, 0, "STATIC_CALL_STRUCT_SIZE", true, 4 },
-	{ ".smp_locks", four, 0, NULL, false, -1 },
-	{ ".retpoline_sites", four, 0, NULL, false, -1 },
-	{ ".return_sites", four, 0, NULL, false, -1 },
-	{ ".call_sites", four, 0, NULL, false, -1 },
-	{ ".ibt_endbr_seal", four, 0, NULL, false, -1 },
-	{ "__mcount_loc", eight, 0, NULL, false, -1 },
-	{ ".orc_unwind_ip", four, 0, NULL, false, -1 },
-	{ ".printk_index", printk_index_size, 0, "PRINTK_INDEX_STRUCT_SIZE", false, -1 },
-	{ "__tracepoints_ptrs", four, 0, NULL, false, -1 },
-	{ "_kprobe_blacklist", eight, 0, NULL, false, -1 },
-	{ "_error_injection_whitelist", sixteen, 0, NULL, false, -1 },
-	/* regenerated together with their index tables above */
-	{ ".altinstr_replacement", NULL, 0, NULL, false, -1 },
-	{ ".orc_unwind", NULL, 0, "ORC_STRUCT_SIZE", false, -1 },
-};
-
-const struct special_section *special_section_lookup(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
-		if (!strcmp(specials[i].name, name))
-			return &specials[i];
-	return NULL;
-}
-
-static const struct kelf_rela *rela_at(const struct kelf_section *relasec, uint64_t off)
-{
-	size_t i;
-
-	for (i = 0; relasec && i < relasec->nr_relas; i++)
-		if (relasec->relas[i].offset == off)
-			return &relasec->relas[i];
-	return NULL;
-}
-
-/* The included code (or data) an entry's key relocation points into. */
+/* Is the included code (or data) the entry's site relocation points into kept? */
 static bool entry_is_kept(struct kelf_section *relasec, uint64_t off)
 {
 	const struct kelf_rela *r = rela_at(relasec, off);
@@ -97,10 +33,14 @@ static bool entry_is_kept(struct kelf_section *relasec, uint64_t off)
 
 struct regen {
 	struct cdo *c;
+	const struct special_section *sp;
+	struct special_layout l;	/* of this object's entries */
 	struct kelf_section *in, *out;
-	struct kelf_section *repl_out;	/* .altinstr_replacement */
-	struct kelf_section *orc_in, *orc_out;
-	size_t esize, kept;
+	struct kelf_section *comp_in, *comp_out;	/* the row's companion */
+	size_t comp_size;		/* SC_PARALLEL: companion entry size */
+	uint64_t *starts;		/* SC_PAYLOAD groups: sorted payload starts */
+	size_t nr_starts;
+	size_t kept;
 };
 
 static struct kelf_section *out_table(struct cdo *c, struct kelf_section *in)
@@ -134,69 +74,124 @@ static int append_bytes(struct kelf_section *to, const void *data, size_t len)
 	return ret;
 }
 
-/*
- * An alternative's replacement code travels with its entry: copy it and
- * return its offset in the output .altinstr_replacement (-1 on error).
- */
-static int64_t copy_replacement(struct regen *g, uint64_t entry)
+static int cmp_u64(const void *a, const void *b)
 {
-	const struct kelf_rela *r = rela_at(g->in->rela, entry + 4);
-	struct kelf_section *repl;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Where the entry's target field points, if into the companion @sec. */
+static bool payload_start(struct regen *g, uint64_t entry, struct kelf_section **sec,
+			  uint64_t *start)
+{
+	const struct kelf_rela *r = rela_at(g->in->rela, entry + g->l.target);
+
+	if (!r || !r->sym || !r->sym->sec || strcmp(r->sym->sec->name, g->sp->companion))
+		return false;
+	*sec = r->sym->sec;
+	*start = r->sym->sym.st_value + r->addend;
+	return true;
+}
+
+/*
+ * A payload without a length field (a .fixup group) runs up to the next
+ * payload an entry points to, or the end of its section.
+ */
+static uint64_t group_len(struct regen *g, struct kelf_section *from, uint64_t start)
+{
+	size_t lo = 0, hi;
+
+	if (!g->starts) {
+		struct kelf_section *s;
+		uint64_t off, st;
+
+		g->starts = malloc((g->in->size / g->l.size + 1) * sizeof(*g->starts));
+		if (!g->starts)
+			return 0;
+		for (off = 0; off < g->in->size; off += g->l.size)
+			if (payload_start(g, off, &s, &st))
+				g->starts[g->nr_starts++] = st;
+		qsort(g->starts, g->nr_starts, sizeof(*g->starts), cmp_u64);
+	}
+	hi = g->nr_starts;
+	while (lo < hi) {	/* first start above @start */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->starts[mid] <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < g->nr_starts ? g->starts[lo] : from->size) - start;
+}
+
+/*
+ * SC_PAYLOAD: the bytes the entry's target field points to in the
+ * companion (an alternative's replacement code, @len long; a .fixup
+ * group) travel with the entry: copy them to the companion's output and
+ * return their offset there, PAYLOAD_NONE when the target lies elsewhere
+ * (a 6.1 exception table entry's fixup is in the function), -1 on error.
+ */
+#define PAYLOAD_NONE	(-2)
+static int64_t copy_payload(struct regen *g, uint64_t entry)
+{
+	struct kelf_section *from;
 	uint64_t start, len, new_off;
 
-	if (!r || !r->sym || !r->sym->sec) {
-		cdo_error(g->c, "%s entry at 0x%lx has no replacement relocation",
-			  g->in->name, (unsigned long)entry);
+	if (!payload_start(g, entry, &from, &start)) {
+		if (g->l.len == SPECIAL_NONE)
+			return PAYLOAD_NONE;
+		cdo_error(g->c, "%s entry at 0x%lx has no relocation into %s at its target field (+%d)",
+			  g->in->name, (unsigned long)entry, g->sp->companion, g->l.target);
 		return -1;
 	}
-	repl = r->sym->sec;
-	start = r->sym->sym.st_value + r->addend;
-	len = g->in->data[entry + 11];
-	if (start + len > repl->size) {
-		cdo_error(g->c, "%s entry at 0x%lx: replacement 0x%lx+%lu lies outside %s",
+	len = g->l.len != SPECIAL_NONE ? g->in->data[entry + g->l.len] :
+					 group_len(g, from, start);
+	if (!from->data || start > from->size || len > from->size - start) {
+		cdo_error(g->c, "%s entry at 0x%lx: payload 0x%lx+%lu lies outside %s",
 			  g->in->name, (unsigned long)entry, (unsigned long)start,
-			  (unsigned long)len, repl->name);
+			  (unsigned long)len, from->name);
 		return -1;
 	}
-	if (!g->repl_out && !(g->repl_out = out_table(g->c, repl)))
+	if (!g->comp_out && !(g->comp_out = out_table(g->c, from)))
 		return -1;
-	SI(repl)->out = g->repl_out;
-	new_off = g->repl_out->size;
-	if (append_bytes(g->repl_out, repl->data + start, len) ||
-	    copy_range_relas(g->c, repl, start, len, g->repl_out, new_off))
+	SI(from)->out = g->comp_out;
+	new_off = g->comp_out->size;
+	if (append_bytes(g->comp_out, from->data + start, len) ||
+	    copy_range_relas(g->c, from, start, len, g->comp_out, new_off))
 		return -1;
 	return new_off;
 }
 
-/* Point the relocation at @off of the output table to the copied code. */
+/* Point the relocation at @off of the output table to the copied payload. */
 static void repoint(struct kelf_section *out, uint64_t off, struct kelf_symbol *sym,
 		    int64_t addend)
 {
-	struct kelf_section *rs = out->rela;
-	size_t i;
+	struct kelf_rela *r = out->rela ? kelf_rela_at(out->rela, off) : NULL;
 
-	for (i = 0; rs && i < rs->nr_relas; i++) {
-		if (rs->relas[i].offset == off) {
-			rs->relas[i].sym = sym;
-			rs->relas[i].addend = addend;
-		}
+	if (r) {
+		r->sym = sym;
+		r->addend = addend;
 	}
 }
 
-static int copy_orc(struct regen *g, size_t index)
+/* SC_PARALLEL: entry @index of the companion travels with entry @index. */
+static int copy_parallel(struct regen *g, size_t index)
 {
-	size_t osz = orc_size();
+	size_t sz = g->comp_size;
 
-	if (!g->orc_in || (index + 1) * osz > g->orc_in->size)
+	if (!g->comp_in || !sz || (index + 1) * sz > g->comp_in->size)
 		return 0;
-	if (!g->orc_out && !(g->orc_out = out_table(g->c, g->orc_in)))
+	if (!g->comp_out && !(g->comp_out = out_table(g->c, g->comp_in)))
 		return -1;
-	return append_bytes(g->orc_out, g->orc_in->data + index * osz, osz);
+	return append_bytes(g->comp_out, g->comp_in->data + index * sz, sz);
 }
 
-static int refuse_module_key(struct regen *g, uint64_t entry, int key_off)
+static int refuse_module_key(struct regen *g, uint64_t entry)
 {
-	const struct kelf_rela *r = rela_at(g->in->rela, entry + key_off);
+	const struct kelf_rela *r = g->l.key == SPECIAL_NONE ? NULL :
+				    rela_at(g->in->rela, entry + g->l.key);
 	struct kelf_symbol *t;
 	int64_t o;
 
@@ -215,54 +210,82 @@ static int refuse_module_key(struct regen *g, uint64_t entry, int key_off)
 
 static int keep_entry(struct regen *g, uint64_t entry, size_t index)
 {
-	const struct special_section *sp = SI(g->in)->special;
 	uint64_t out_entry;
+	int64_t payload = 0;
 
-	if (sp->refuse_module_key && refuse_module_key(g, entry, sp->key2_offset))
+	if (g->sp->refuse_module_key && refuse_module_key(g, entry))
 		return 0;	/* counted as a refusal */
 	if (!g->out && !(g->out = out_table(g->c, g->in)))
 		return -1;
 	out_entry = g->out->size;
-	if (append_bytes(g->out, g->in->data + entry, g->esize))
+	if (append_bytes(g->out, g->in->data + entry, g->l.size))
 		return -1;
-	if (!strcmp(g->in->name, ".altinstructions")) {
-		int64_t repl = copy_replacement(g, entry);
-
-		if (repl < 0 || copy_range_relas(g->c, g->in, entry, g->esize, g->out, out_entry))
-			return -1;
-		repoint(g->out, out_entry + 4, g->repl_out->secsym, repl);
-	} else if (copy_range_relas(g->c, g->in, entry, g->esize, g->out, out_entry)) {
+	if (g->sp->companion_kind == SC_PAYLOAD &&
+	    (payload = copy_payload(g, entry)) < 0 && payload != PAYLOAD_NONE)
 		return -1;
-	}
-	if (!strcmp(g->in->name, ".orc_unwind_ip") && copy_orc(g, index))
+	if (copy_range_relas(g->c, g->in, entry, g->l.size, g->out, out_entry))
+		return -1;
+	if (g->sp->companion_kind == SC_PAYLOAD && payload >= 0)
+		repoint(g->out, out_entry + g->l.target, g->comp_out->secsym, payload);
+	if (g->sp->companion_kind == SC_PARALLEL && copy_parallel(g, index))
 		return -1;
 	g->kept++;
 	return 0;
 }
 
+/*
+ * The entry size: the one the object's relocations show, else the
+ * configured one.  An override the object contradicts is named.
+ */
+static size_t entry_size(struct cdo *c, const struct special_section *sp,
+			 struct kelf_section *in)
+{
+	size_t conf = special_configured_size(sp);
+	size_t seen = special_measured_size(sp, in, conf);
+	const char *env = sp->size_env ? getenv(sp->size_env) : NULL;
+
+	if (!seen || seen == conf)
+		return conf;
+	if (env && *env)
+		cdo_warn(c, "%s: %s=%zu contradicts the object, whose relocations show %zu-byte entries; trusting the object (%zu)",
+			 in->name, sp->size_env, conf, seen, seen);
+	else
+		cdo_debug(c, "%s: %zu-byte entries (another kernel's layout; the default is %zu)",
+			  in->name, seen, conf);
+	return seen;
+}
+
 static int regenerate(struct cdo *c, struct kelf_section *in)
 {
-	struct regen g = { .c = c, .in = in };
-	const struct special_section *sp = SI(in)->special;
+	struct regen g = { .c = c, .in = in, .sp = SI(in)->special };
+	const struct special_section *comp = NULL;
 	uint64_t off;
 
-	g.esize = sp->entry_size();
-	if (in->size % g.esize) {
+	g.l = special_layout_for(g.sp, entry_size(c, g.sp, in));
+	if (!g.l.size || in->size % g.l.size) {
 		cdo_error(c, "section %s: size %zu is not a multiple of its entry size %zu; the target kernel's struct differs: set %s",
-			  in->name, in->size, g.esize, sp->size_env ? sp->size_env : "the entry size");
+			  in->name, in->size, g.l.size,
+			  g.sp->size_env ? g.sp->size_env : "the entry size");
 		return -1;
 	}
-	if (!strcmp(in->name, ".orc_unwind_ip"))
-		g.orc_in = kelf_find_section(c->patched, ".orc_unwind");
-	if (!strcmp(in->name, ".altinstructions"))
-		g.repl_out = kelf_find_section(c->out, ".altinstr_replacement");
-	for (off = 0; off < in->size; off += g.esize)
-		if (entry_is_kept(in->rela, off + sp->key_offset) &&
-		    keep_entry(&g, off, off / g.esize))
+	if (g.sp->companion) {
+		comp = special_section_lookup(c->patched, g.sp->companion);
+		g.comp_in = kelf_find_section(c->patched, g.sp->companion);
+		g.comp_out = kelf_find_section(c->out, g.sp->companion);
+	}
+	if (g.sp->companion_kind == SC_PARALLEL && comp)
+		g.comp_size = special_configured_size(comp);
+	for (off = 0; off < in->size; off += g.l.size) {
+		if (entry_is_kept(in->rela, off + g.l.site) &&
+		    keep_entry(&g, off, off / g.l.size)) {
+			free(g.starts);
 			return -1;
+		}
+	}
+	free(g.starts);
 	if (g.kept)
 		cdo_debug(c, "%s: kept %zu of %zu entries", in->name, g.kept,
-			  (size_t)(in->size / g.esize));
+			  (size_t)(in->size / g.l.size));
 	return 0;
 }
 
@@ -273,7 +296,7 @@ int build_special_sections(struct cdo *c)
 	kelf_for_each_section(sec, c->patched) {
 		const struct special_section *sp = SI(sec)->special;
 
-		if (kelf_is_rela(sec) || !sp || !sp->entry_size || !sec->size)
+		if (kelf_is_rela(sec) || !sp || sp->companion_only || !sec->size)
 			continue;
 		if (!sec->data) {
 			cdo_error(c, "special section %s has no data", sec->name);

@@ -22,7 +22,7 @@ struct checker {
 	const struct options *o;
 	struct kelf *k;
 	struct targets *tg;
-	struct symvers *sv;
+	struct kelf_symvers *sv;
 	const struct kmeta *meta;	/* NULL if unreadable */
 	int problems;
 	unsigned int nr_syms, nr_relas, nr_funcs, nr_undef;
@@ -87,12 +87,12 @@ static void check_symbol(struct checker *c, struct kelf_symbol *s)
 
 static void check_undefined(struct checker *c, struct kelf_symbol *s)
 {
-	const struct export *e;
+	const struct kelf_export *e;
 
 	c->nr_undef++;
 	if (!c->sv || !strcmp(s->name, "_GLOBAL_OFFSET_TABLE_"))
 		return;
-	e = symvers_find(c->sv, s->name);
+	e = kelf_symvers_find(c->sv, s->name);
 	if (!e && s->bind == STB_WEAK)
 		return;	/* the loader leaves an unresolved weak symbol 0 */
 	if (!e)
@@ -242,7 +242,7 @@ int check_module(const struct options *o, struct targets *tg)
 	c.k = kelf_open(o->in, 0);
 	if (!c.k)
 		return KC_EXIT_ERROR;
-	if (o->symvers_path && !(c.sv = symvers_read(o->symvers_path)))
+	if (o->symvers_path && !(c.sv = kelf_symvers_read(o->symvers_path)))
 		goto out;
 	lp = modinfo_get(c.k, "livepatch");
 	if (!lp || strcmp(lp, "Y"))
@@ -287,7 +287,7 @@ int check_module(const struct options *o, struct targets *tg)
 out:
 	if (c.meta)
 		kmeta_free(&meta);
-	symvers_free(c.sv);
+	kelf_symvers_free(c.sv);
 	kelf_close(c.k);
 	return ret;
 }

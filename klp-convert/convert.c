@@ -47,7 +47,7 @@ struct klp_sec {
 struct conv {
 	const struct options *o;
 	struct kelf *k;
-	struct symvers *sv;
+	struct kelf_symvers *sv;
 	struct targets *tg;
 	struct kmeta meta;
 	int refused;
@@ -161,7 +161,7 @@ static void decide_klpsym(struct conv *c, struct decision *d)
 
 /* NAME exported by module M: a livepatch symbol of M. */
 static void decide_module_export(struct conv *c, struct decision *d,
-				 const struct export *e)
+				 const struct kelf_export *e)
 {
 	struct kelf_symbol *s = d->sym;
 	struct symlist g;
@@ -282,7 +282,7 @@ static void decide_global(struct conv *c, struct decision *d)
 static void decide_plain(struct conv *c, struct decision *d)
 {
 	struct kelf_symbol *s = d->sym;
-	const struct export *e;
+	const struct kelf_export *e;
 	const char *why;
 
 	d->plain = strdup(s->name);
@@ -295,7 +295,7 @@ static void decide_plain(struct conv *c, struct decision *d)
 		d->act = ACT_KEEP;
 		return;
 	}
-	e = symvers_find(c->sv, s->name);
+	e = kelf_symvers_find(c->sv, s->name);
 	if (e && !strcmp(e->module, VMLINUX)) {
 		d->act = ACT_KEEP;
 		return;
@@ -710,11 +710,11 @@ static int fix_module_metadata(struct conv *c)
 		bool needed = false;
 
 		for (i = 0; i < c->ndec && !needed; i++) {
-			const struct export *e;
+			const struct kelf_export *e;
 
 			if (c->dec[i].act != ACT_KEEP || !c->dec[i].sym)
 				continue;
-			e = symvers_find(c->sv, c->dec[i].sym->name);
+			e = kelf_symvers_find(c->sv, c->dec[i].sym->name);
 			needed = e && !strcmp(e->module, p);
 		}
 		if (needed)
@@ -780,7 +780,7 @@ int convert_module(const struct options *o, struct targets *tg)
 	c.k = kelf_open(o->in, 0);
 	if (!c.k)
 		return KC_EXIT_ERROR;
-	c.sv = symvers_read(o->symvers_path);
+	c.sv = kelf_symvers_read(o->symvers_path);
 	if (!c.sv)
 		goto out;
 	if (kmeta_read(c.k, &c.meta))
@@ -819,7 +819,7 @@ out:
 	free(c.dec);
 	free(c.ks);
 	kmeta_free(&c.meta);
-	symvers_free(c.sv);
+	kelf_symvers_free(c.sv);
 	kelf_close(c.k);
 	return ret;
 }

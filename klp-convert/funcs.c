@@ -14,17 +14,9 @@ static const char *const cb_kinds[] = {
 };
 
 /* The relocation applying to offset @off of @relasec's base, or NULL. */
-static const struct kelf_rela *rela_at(const struct kelf_section *relasec,
-				       uint64_t off)
+static const struct kelf_rela *rela_at(struct kelf_section *relasec, uint64_t off)
 {
-	size_t i;
-
-	if (!relasec)
-		return NULL;
-	for (i = 0; i < relasec->nr_relas; i++)
-		if (relasec->relas[i].offset == off)
-			return &relasec->relas[i];
-	return NULL;
+	return relasec ? kelf_rela_at(relasec, off) : NULL;
 }
 
 /* The NUL-terminated string an absolute 64-bit relocation points to. */
@@ -118,7 +110,7 @@ static int read_callbacks(struct kelf *k, struct kmeta *m)
 	for (kind = 0; kind < 4; kind++) {
 		struct kelf_section *sec;
 
-		snprintf(name, sizeof(name), ".klpkit.callbacks.%s", cb_kinds[kind]);
+		snprintf(name, sizeof(name), KLPKIT_CB_PREFIX "%s", cb_kinds[kind]);
 		sec = kelf_find_section(k, name);
 		if (!sec)
 			continue;
@@ -216,13 +208,13 @@ int kmeta_check(struct kelf *k, const struct kmeta *m)
 		const struct kcallback *c = &m->cbs[i];
 
 		if (!c->objname) {
-			kelf_error(k, ".klpkit.callbacks.%s: callback %s has no object name: create-diff-object fills it in; was this object built by it?",
+			kelf_error(k, KLPKIT_CB_PREFIX "%s: callback %s has no object name: create-diff-object fills it in; was this object built by it?",
 				   c->kind, c->fn_name);
 			bad++;
 			continue;
 		}
 		if (klpsym_check_obj(c->objname, &why)) {
-			kelf_error(k, ".klpkit.callbacks.%s: callback %s: object '%s': %s",
+			kelf_error(k, KLPKIT_CB_PREFIX "%s: callback %s: object '%s': %s",
 				   c->kind, c->fn_name, c->objname, why);
 			bad++;
 		}
@@ -231,7 +223,7 @@ int kmeta_check(struct kelf *k, const struct kmeta *m)
 
 			if (d->objname && !strcmp(c->kind, d->kind) &&
 			    !strcmp(c->objname, d->objname)) {
-				kelf_error(k, ".klpkit.callbacks.%s: object %s has two %s callbacks (%s and %s); livepatch allows one per object: merge them into one function",
+				kelf_error(k, KLPKIT_CB_PREFIX "%s: object %s has two %s callbacks (%s and %s); livepatch allows one per object: merge them into one function",
 					   c->kind, c->objname, c->kind, d->fn_name, c->fn_name);
 				bad++;
 			}

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "kelf.h"
+#include "klpkit-meta.h"
 
 /* Exit codes (--help, man/klp-convert.1). */
 #define KC_EXIT_OK		0
@@ -21,8 +22,8 @@
  */
 #define KLP_OBJNAME_MAX		55
 #define KLP_SYMNAME_MAX		511
-#define KLP_SYM_PREFIX		".klp.sym."
-#define KLP_RELA_PREFIX		".klp.rela."
+#define KLP_SYM_PREFIX		KLPKIT_SYM_PREFIX
+#define KLP_RELA_PREFIX		KLPKIT_RELA_PREFIX
 #define VMLINUX			"vmlinux"
 
 /* klpsym.c: the ".klp.sym.OBJ.NAME,POS" names */
@@ -44,18 +45,6 @@ char *klpsym_format(const char *obj, const char *name, unsigned long pos);
 int klprela_obj(const char *secname, char *obj, const char **why);
 /* Module names as the kernel knows them: '-' → '_'. */
 void modname_normalize(char *s);
-
-/* symvers.c: Module.symvers */
-struct export {
-	struct hnode node;
-	char *name;
-	char *module;		/* "vmlinux" or the module name (underscores) */
-	unsigned long crc;
-};
-struct symvers;
-struct symvers *symvers_read(const char *path);
-const struct export *symvers_find(const struct symvers *sv, const char *name);
-void symvers_free(struct symvers *sv);
 
 /* symbols.c: symbol tables of the target kernel, kallsyms positions */
 struct target {
@@ -108,7 +97,10 @@ int target_globals(struct target *t, const char *name, struct symlist *out);
 int target_candidates(struct target *t, const char *name, struct symlist *out);
 /* Print the candidates for @name as ".klp.sym.OBJ.NAME,POS  addr  file". */
 void target_print_candidates(FILE *f, struct target *t, const char *name);
-/* Every kallsyms-visible symbol in kallsyms order ("--list"). */
+/*
+ * Every kallsyms-visible symbol in kallsyms order ("--list"): ADDRESS TYPE
+ * NAME POSITION (the .klp.sym position, "?" if a module symbol has none).
+ */
 int target_dump(FILE *f, struct target *t);
 
 /* funcs.c: the patch module's .klpkit.funcs and .klpkit.callbacks.* */

@@ -263,116 +263,31 @@ struct target *targets_get(struct targets *tg, const char *obj)
 	return t;
 }
 
-/* Visibility to kallsyms */
+/* Visibility to kallsyms and order: libkelf/sympos.c */
 
-static bool starts(const char *s, const char *p)
+enum view { VIEW_VMLINUX, VIEW_LOADED, VIEW_LOADING };
+
+static const enum kelf_ksyms_view ksyms_view[] = {
+	[VIEW_VMLINUX] = KELF_KSYMS_VMLINUX,
+	[VIEW_LOADED] = KELF_KSYMS_MODULE,
+	[VIEW_LOADING] = KELF_KSYMS_MODULE_LOADING,
+};
+
+static bool in_view(const struct kelf_symbol *s, enum view v)
 {
-	return !strncmp(s, p, strlen(p));
+	struct kelf_ksym k;
+
+	kelf_ksym_init(&k, s);
+	return kelf_ksym_visible(&k, ksyms_view[v]);
 }
 
-static bool ends(const char *s, const char *p)
-{
-	size_t ls = strlen(s), lp = strlen(p);
-
-	return ls >= lp && !strcmp(s + ls - lp, p);
-}
-
-static bool vmlinux_name_ignored(const char *name)
-{
-	static const char *const exact[] = {
-		"kallsyms_addresses", "kallsyms_offsets", "kallsyms_relative_base",
-		"kallsyms_num_syms", "kallsyms_names", "kallsyms_markers",
-		"kallsyms_token_table", "kallsyms_token_index",
-		"kallsyms_seqs_of_names", "_SDA_BASE_", "_SDA2_BASE_", "L0", NULL,
-	};
-	static const char *const prefixes[] = {
-		"$", ".L", "__crc_", "__kstrtab_", "__kstrtabns_", "__efistub_",
-		"__kvm_nvhe_$", "__kvm_nvhe_.L", "__AArch64ADRPThunk_",
-		"__ARMV5PILongThunk_", "__ARMV7PILongThunk_",
-		"__ThumbV7PILongThunk_", "__LA25Thunk_", "__microLA25Thunk_",
-		"__kcfi_typeid_", NULL,
-	};
-	static const char *const suffixes[] = {
-		"_from_arm", "_from_thumb", "_veneer", NULL,
-	};
-	const char *const *p;
-
-	for (p = exact; *p; p++)
-		if (!strcmp(name, *p))
-			return true;
-	for (p = prefixes; *p; p++)
-		if (starts(name, *p))
-			return true;
-	for (p = suffixes; *p; p++)
-		if (ends(name, *p))
-			return true;
-	return strstr(name, ".long_branch.") || strstr(name, ".plt_branch.") ||
-	       strlen(name) > KLP_SYMNAME_MAX;
-}
-
-static bool vmlinux_visible(const struct kelf_symbol *s)
-{
-	if (s->type == STT_SECTION || s->type == STT_FILE || !*s->name)
-		return false;
-	/* undefined, absolute ('a'/'A'), common: not in kallsyms */
-	if (!s->sec || !(s->sec->sh.sh_flags & SHF_ALLOC))
-		return false;
-	return !vmlinux_name_ignored(s->name);
-}
-
-static bool module_in_table(const struct kelf_symbol *s, bool loading)
-{
-	if (!s->sym.st_name)
-		return false;	/* the kernel sees an empty name */
-	if (loading)
-		return s->sec || s->shndx != SHN_UNDEF;
-	if (!s->sec)
-		return false;
-	if (!strcmp(s->sec->name, ".data..percpu"))
-		return true;	/* CONFIG_KALLSYMS_ALL */
-	return (s->sec->sh.sh_flags & SHF_ALLOC) && !starts(s->sec->name, ".init");
-}
-
-static bool nm_weak(const struct kelf_symbol *s)
-{
-	return s->bind == STB_WEAK && s->type != STT_OBJECT;
-}
-
-static bool linker_provided(const char *n)
-{
-	size_t len = strlen(n);
-
-	if (len < 8 || n[0] != '_' || n[1] != '_')
-		return false;
-	return starts(n + 2, "start_") || starts(n + 2, "stop_") ||
-	       starts(n + 2, "end_") || ends(n, "_start") || ends(n, "_end");
-}
-
-/* scripts/kallsyms.c compare_symbols(), with nm -n's order as the tail. */
 static int cmp_kallsyms(const void *a, const void *b)
 {
-	const struct kelf_symbol *x = *(struct kelf_symbol *const *)a;
-	const struct kelf_symbol *y = *(struct kelf_symbol *const *)b;
-	int wx, wy, c;
+	struct kelf_ksym x, y;
 
-	if (x->sym.st_value != y->sym.st_value)
-		return x->sym.st_value < y->sym.st_value ? -1 : 1;
-	wx = nm_weak(x);
-	wy = nm_weak(y);
-	if (wx != wy)
-		return wx - wy;
-	wx = linker_provided(x->name);
-	wy = linker_provided(y->name);
-	if (wx != wy)
-		return wx - wy;
-	wx = strspn(x->name, "_");
-	wy = strspn(y->name, "_");
-	if (wx != wy)
-		return wx - wy;
-	c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return x->index < y->index ? -1 : x->index > y->index;
+	kelf_ksym_init(&x, *(struct kelf_symbol *const *)a);
+	kelf_ksym_init(&y, *(struct kelf_symbol *const *)b);
+	return kelf_ksym_cmp(&x, &y, KELF_KSYMS_VMLINUX);
 }
 
 /* Lists */
@@ -398,21 +313,6 @@ static int symlist_add(struct symlist *l, struct kelf_symbol *s)
 	}
 	l->v[l->n++] = s;
 	return 0;
-}
-
-enum view { VIEW_VMLINUX, VIEW_LOADED, VIEW_LOADING };
-
-static bool in_view(const struct kelf_symbol *s, enum view v)
-{
-	switch (v) {
-	case VIEW_VMLINUX:
-		return vmlinux_visible(s);
-	case VIEW_LOADED:
-		return module_in_table(s, false);
-	case VIEW_LOADING:
-		return module_in_table(s, true);
-	}
-	return false;
 }
 
 /* Same-named symbols in one view, in that view's kallsyms order. */
@@ -523,60 +423,63 @@ oom:
 	return NULL;
 }
 
-static long index_in(const struct symlist *l, const struct kelf_symbol *s)
+/* Every symbol of @t called like @sym, as libkelf's kallsyms rule sees them. */
+static int same_named(struct target *t, const struct kelf_symbol *sym,
+		      struct kelf_ksym **ks, const struct kelf_ksym ***v,
+		      size_t *n, const struct kelf_ksym **self)
 {
-	size_t i;
+	struct kelf_symbol *s;
+	size_t i = 0;
 
-	for (i = 0; i < l->n; i++)
-		if (l->v[i] == s)
-			return i;
-	return -1;
+	*n = 0;
+	kelf_for_each_symbol_named(s, t->kelf, sym->name)
+		(*n)++;
+	*ks = calloc(*n ? *n : 1, sizeof(**ks));
+	*v = calloc(*n ? *n : 1, sizeof(**v));
+	if (!*ks || !*v)
+		return -1;
+	*self = NULL;
+	kelf_for_each_symbol_named(s, t->kelf, sym->name) {
+		kelf_ksym_init(&(*ks)[i], s);
+		(*v)[i] = &(*ks)[i];
+		if (s == sym)
+			*self = &(*ks)[i];
+		i++;
+	}
+	return 0;
 }
 
 int target_position(struct target *t, struct kelf_symbol *sym,
 		    unsigned long *pos, const char **why)
 {
-	struct symlist loaded = { 0 }, loading = { 0 };
-	long a, b;
+	const struct kelf_ksym **v = NULL, *self = NULL;
+	struct kelf_ksym *ks = NULL;
+	struct kelf_sympos sp;
+	size_t n;
 	int ret = -1;
 
-	if (collect(t, sym->name, t->vmlinux ? VIEW_VMLINUX : VIEW_LOADED, &loaded))
-		goto oom;
-	a = index_in(&loaded, sym);
-	if (a < 0) {
+	if (same_named(t, sym, &ks, &v, &n, &self)) {
+		*why = "out of memory";
+		goto out;
+	}
+	if (self && !kelf_sympos(v, n, self, t->vmlinux, &sp)) {
+		*pos = sp.pos;
+		ret = 0;
+	} else if (!self || sp.result == KELF_SYMPOS_HIDDEN) {
 		snprintf(why_buf, sizeof(why_buf),
 			 "'%s' of %s is not visible to kallsyms (%s)", sym->name,
 			 t->name, t->vmlinux ? "absolute, non-allocated or filtered name" :
 			 "an init, non-allocated or unnamed symbol");
 		*why = why_buf;
-		goto out;
-	}
-	if (t->vmlinux) {
-		*pos = loaded.n == 1 ? 0 : (unsigned long)a + 1;
-		ret = 0;
-		goto out;
-	}
-	if (collect(t, sym->name, VIEW_LOADING, &loading))
-		goto oom;
-	b = index_in(&loading, sym);
-	if (loaded.n == 1 && loading.n == 1) {
-		*pos = 0;
-		ret = 0;
-	} else if (a == b) {
-		*pos = a + 1;
-		ret = 0;
 	} else {
 		snprintf(why_buf, sizeof(why_buf),
 			 "'%s' of %s has no stable position: it is number %ld among the %zu loaded symbols of that name but number %ld while the module is loading (init symbols of the same name come first)",
-			 sym->name, t->name, a + 1, loaded.n, b + 1);
+			 sym->name, t->name, sp.index + 1, sp.nr, sp.index_loading + 1);
 		*why = why_buf;
 	}
-	goto out;
-oom:
-	*why = "out of memory";
 out:
-	symlist_free(&loaded);
-	symlist_free(&loading);
+	free(ks);
+	free(v);
 	return ret;
 }
 
@@ -636,9 +539,17 @@ int target_dump(FILE *f, struct target *t)
 	}
 	if (t->vmlinux && l.n > 1)
 		qsort(l.v, l.n, sizeof(*l.v), cmp_kallsyms);
-	for (i = 0; i < l.n; i++)
-		fprintf(f, "%016lx %c %s\n", (unsigned long)l.v[i]->sym.st_value,
+	for (i = 0; i < l.n; i++) {
+		unsigned long pos;
+		const char *why;
+
+		fprintf(f, "%016lx %c %s ", (unsigned long)l.v[i]->sym.st_value,
 			nm_type(l.v[i]), l.v[i]->name);
+		if (target_position(t, l.v[i], &pos, &why))
+			fprintf(f, "?\n");	/* no position that holds while loading */
+		else
+			fprintf(f, "%lu\n", pos);
+	}
 	symlist_free(&l);
 	return 0;
 }

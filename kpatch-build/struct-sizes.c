@@ -2,6 +2,9 @@
 /*
  * Probe compiled against the target tree by kpatch-build: the entry sizes of
  * the special sections, exported to create-diff-object as *_STRUCT_SIZE.
+ * One SIZE() per row of create-diff-object's special-section table
+ * (create-diff-object/special-x86_64.c) with a size variable; the lists
+ * are kept in step by test/unit/special-lists.t.
  */
 #include <linux/bug.h>
 #include <linux/jump_label.h>

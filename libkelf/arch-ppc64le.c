@@ -121,7 +121,7 @@ static unsigned int ppc64le_entry_prefix(const struct kelf_symbol *f)
 
 	if (f->type != STT_FUNC || f->sym.st_value < TOC_WORD)
 		return 0;
-	r = kelf_find_rela_at(f->sec->rela, f->sym.st_value - TOC_WORD);
+	r = kelf_rela_at(f->sec->rela, f->sym.st_value - TOC_WORD);
 	return r && r->type == R_PPC64_REL64 && r->sym && !strcmp(r->sym->name, ".TOC.") ?
 	       TOC_WORD : 0;
 }

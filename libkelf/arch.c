@@ -119,16 +119,14 @@ static bool in_window(const struct kelf_symbol *f, const struct kelf_section *se
 /* A call to the ftrace entry function in @f's window. */
 static bool has_ftrace_call(const struct kelf_symbol *f)
 {
-	struct kelf_section *rs = f->sec->rela;
-	size_t i;
+	const struct kelf_arch *a = f->kelf->arch;
+	const struct kelf_rela *r;
+	size_t pos;
 
-	for (i = 0; rs && i < rs->nr_relas; i++) {
-		const struct kelf_rela *r = &rs->relas[i];
-
-		if (in_window(f, f->sec, r->offset) && r->sym &&
-		    !strcmp(r->sym->name, f->kelf->arch->ftrace_call))
+	kelf_for_each_rela_in(r, f->sec->rela, f->sym.st_value,
+			      f->sym.st_value + a->ftrace_window, pos)
+		if (r->sym && !strcmp(r->sym->name, a->ftrace_call))
 			return true;
-	}
 	return false;
 }
 
@@ -180,17 +178,6 @@ unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
 	return a->entry_prefix && f->sec ? a->entry_prefix(f) : 0;
 }
 
-const struct kelf_rela *kelf_find_rela_at(const struct kelf_section *relasec,
-					  uint64_t offset)
-{
-	size_t i;
-
-	for (i = 0; relasec && i < relasec->nr_relas; i++)
-		if (relasec->relas[i].offset == offset)
-			return &relasec->relas[i];
-	return NULL;
-}
-
 const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
 					   const struct kelf_rela *r,
 					   struct kelf_section **entry_relasec)
@@ -205,7 +192,7 @@ const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
 	if (off < 0)
 		return NULL;
 	*entry_relasec = s->sec->rela;
-	return kelf_find_rela_at(s->sec->rela, off);
+	return kelf_rela_at(s->sec->rela, off);
 }
 
 const char *kelf_external_refusal(const struct kelf_section *relasec,

@@ -25,9 +25,6 @@ int kelf_decode_opcodes(struct kelf_section *sec, int bfd_arch,
 
 /* Record instruction starts of a fixed @width (aarch64, ppc64le: 4). */
 int kelf_decode_fixed(struct kelf_section *sec, unsigned int width);
-/* The relocation of @relasec at exactly @offset, or NULL (a linear scan). */
-const struct kelf_rela *kelf_find_rela_at(const struct kelf_section *relasec,
-					  uint64_t offset);
 /* Is @k's byte order the host's? */
 bool kelf_host_order(const struct kelf *k);
 

@@ -78,6 +78,10 @@ struct kelf_section {
 	/* SHT_RELA */
 	struct kelf_rela *relas;
 	size_t nr_relas, relas_cap;
+	/* relas[] positions sorted by offset (kelf_rela_at, built on demand) */
+	size_t *rela_order;
+	size_t rela_order_len;
+	const struct kelf_rela *rela_order_of;
 
 	/* SHT_GROUP */
 	struct kelf_symbol *group_sym;	/* signature */
@@ -197,6 +201,27 @@ struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset);
  */
 struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
 				     const struct kelf_rela *r, int64_t *off);
+
+/*
+ * The first relocation (in file order) of @relasec at @offset of its base,
+ * or NULL.  A sorted index is built on first use and rebuilt when
+ * relocations were added (kelf_rela_add) or the array was shrunk or moved;
+ * a tool that rewrites relas[].offset in place calls kelf_invalidate_relas().
+ */
+struct kelf_rela *kelf_rela_at(struct kelf_section *relasec, uint64_t offset);
+void kelf_invalidate_relas(struct kelf_section *relasec);
+/*
+ * The relocations of @relasec (may be NULL) at offsets [start, end) of its
+ * base, in offset order (file order among equal offsets), through the same
+ * index: @pos is the iterator's position.  Do not add relocations to
+ * @relasec while iterating.
+ */
+struct kelf_rela *kelf_rela_first_in(struct kelf_section *relasec, uint64_t start,
+				     uint64_t end, size_t *pos);
+struct kelf_rela *kelf_rela_next_in(struct kelf_section *relasec, uint64_t end, size_t *pos);
+#define kelf_for_each_rela_in(r, relasec, start, end, pos)		\
+	for (r = kelf_rela_first_in(relasec, start, end, &(pos)); r;	\
+	     r = kelf_rela_next_in(relasec, end, &(pos)))
 
 static inline bool kelf_is_rela(const struct kelf_section *s)
 {
@@ -383,5 +408,67 @@ unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
 const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
 					   const struct kelf_rela *r,
 					   struct kelf_section **entry_relasec);
+
+/*
+ * Kallsyms positions (sympos.c, which cites the kernel code it mirrors): a
+ * symbol of vmlinux or of a module as the livepatch core counts it when it
+ * resolves NAME,POS.  Filled from a libkelf symbol by kelf_ksym_init(), or
+ * by hand from a symbol table without section headers (sec_known false).
+ */
+struct kelf_ksym {
+	const char *name;
+	uint64_t value;
+	size_t index;		/* symbol table index: a module's kallsyms order */
+	unsigned char bind, type;
+	uint32_t shndx;		/* SHN_UNDEF, SHN_ABS, SHN_COMMON, or a section */
+	bool named;		/* st_name != 0 */
+	bool sec_known;		/* secname and secflags are valid */
+	const char *secname;
+	uint64_t secflags;
+};
+enum kelf_ksyms_view {
+	KELF_KSYMS_VMLINUX,		/* the kallsyms of vmlinux */
+	KELF_KSYMS_MODULE,		/* a loaded module: its core symbols */
+	KELF_KSYMS_MODULE_LOADING,	/* a module still loading: all but undefined */
+};
+void kelf_ksym_init(struct kelf_ksym *k, const struct kelf_symbol *s);
+bool kelf_ksym_visible(const struct kelf_ksym *k, enum kelf_ksyms_view v);
+/* Kallsyms order of two symbols in view @v (a qsort()-style result). */
+int kelf_ksym_cmp(const struct kelf_ksym *a, const struct kelf_ksym *b,
+		  enum kelf_ksyms_view v);
+enum kelf_sympos_result {
+	KELF_SYMPOS_OK,
+	KELF_SYMPOS_HIDDEN,	/* not in kallsyms (of a loaded module) */
+	KELF_SYMPOS_UNSTABLE,	/* a module position that changes once loaded */
+};
+struct kelf_sympos {
+	enum kelf_sympos_result result;
+	unsigned long pos;	/* 0 if the name is unique, else 1-based */
+	size_t nr, nr_loading;	/* same-named symbols in kallsyms (loaded, loading) */
+	long index, index_loading;	/* 0-based place of the symbol, -1: absent */
+};
+/*
+ * The position of @sym among the @n symbols @same of one object called
+ * like it (any order, @sym included).  Returns 0, or -1 when there is no
+ * valid position (out->result says why).
+ */
+int kelf_sympos(const struct kelf_ksym *const *same, size_t n,
+		const struct kelf_ksym *sym, bool vmlinux, struct kelf_sympos *out);
+
+/*
+ * Module.symvers (symvers.c): who exports what.  A malformed line is an
+ * error ("FILE:LINE: error: ...", NULL returned); /dev/null is empty.
+ */
+struct kelf_export {
+	struct hnode node;
+	char *name;
+	char *module;		/* "vmlinux" or the module name ('-' made '_') */
+	unsigned long crc;
+};
+struct kelf_symvers;
+struct kelf_symvers *kelf_symvers_read(const char *path);
+const struct kelf_export *kelf_symvers_find(const struct kelf_symvers *sv,
+					    const char *name);
+void kelf_symvers_free(struct kelf_symvers *sv);
 
 #endif

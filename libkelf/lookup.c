@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Which symbol covers an offset, and where a relocation really points. */
+/*
+ * Which symbol covers an offset, where a relocation really points, and
+ * which relocation applies at an offset.
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include "kelf.h"
@@ -117,4 +120,98 @@ struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,
 		return s;
 	*off = rel;
 	return t;
+}
+
+void kelf_invalidate_relas(struct kelf_section *relasec)
+{
+	free(relasec->rela_order);
+	relasec->rela_order = NULL;
+	relasec->rela_order_len = 0;
+	relasec->rela_order_of = NULL;
+}
+
+/* By offset, then file order: the first one at an offset comes first. */
+static int cmp_rela_pos(const void *a, const void *b, void *relas)
+{
+	const struct kelf_rela *base = relas;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	uint64_t ox = base[x].offset, oy = base[y].offset;
+
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static bool rela_order_valid(const struct kelf_section *rs)
+{
+	return rs->rela_order && rs->rela_order_len == rs->nr_relas &&
+	       rs->rela_order_of == rs->relas;
+}
+
+static int build_rela_order(struct kelf_section *rs)
+{
+	size_t i;
+
+	kelf_invalidate_relas(rs);
+	rs->rela_order = malloc((rs->nr_relas ? rs->nr_relas : 1) * sizeof(*rs->rela_order));
+	if (!rs->rela_order)
+		return kelf_oom(rs->kelf);
+	for (i = 0; i < rs->nr_relas; i++)
+		rs->rela_order[i] = i;
+	qsort_r(rs->rela_order, rs->nr_relas, sizeof(*rs->rela_order), cmp_rela_pos,
+		rs->relas);
+	rs->rela_order_len = rs->nr_relas;
+	rs->rela_order_of = rs->relas;
+	return 0;
+}
+
+/* Position in the sorted index of the first relocation at or after @offset. */
+static bool rela_lower_bound(struct kelf_section *rs, uint64_t offset, size_t *pos)
+{
+	size_t lo = 0, hi;
+
+	if (!rela_order_valid(rs) && build_rela_order(rs))
+		return false;
+	hi = rs->rela_order_len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (rs->relas[rs->rela_order[mid]].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return true;
+}
+
+struct kelf_rela *kelf_rela_at(struct kelf_section *relasec, uint64_t offset)
+{
+	size_t pos;
+
+	if (!rela_lower_bound(relasec, offset, &pos) || pos >= relasec->rela_order_len ||
+	    relasec->relas[relasec->rela_order[pos]].offset != offset)
+		return NULL;
+	return &relasec->relas[relasec->rela_order[pos]];
+}
+
+struct kelf_rela *kelf_rela_next_in(struct kelf_section *relasec, uint64_t end, size_t *pos)
+{
+	struct kelf_rela *r;
+
+	if (!rela_order_valid(relasec) || *pos >= relasec->rela_order_len)
+		return NULL;
+	r = &relasec->relas[relasec->rela_order[*pos]];
+	if (r->offset >= end)
+		return NULL;
+	(*pos)++;
+	return r;
+}
+
+struct kelf_rela *kelf_rela_first_in(struct kelf_section *relasec, uint64_t start,
+				     uint64_t end, size_t *pos)
+{
+	if (!relasec || !rela_lower_bound(relasec, start, pos))
+		return NULL;
+	return kelf_rela_next_in(relasec, end, pos);
 }

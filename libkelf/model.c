@@ -109,6 +109,7 @@ static void free_section(struct kelf_section *sec)
 	if (sec->data_owned)
 		free(sec->data);
 	free(sec->relas);
+	free(sec->rela_order);
 	free(sec->members);
 	free(sec->syms);
 	free(sec->insn_starts);
@@ -350,6 +351,7 @@ int kelf_rela_add(struct kelf_section *relasec, uint64_t offset,
 
 	if (kelf_relas_reserve(relasec, relasec->nr_relas + 1))
 		return -1;
+	kelf_invalidate_relas(relasec);
 	r = &relasec->relas[relasec->nr_relas++];
 	r->offset = offset;
 	r->type = type;

@@ -73,13 +73,17 @@
 
 #define KLPKIT_FUNCS_SECTION		".klpkit.funcs"
 #define KLPKIT_STRINGS_SECTION		".klpkit.strings"
-#define KLPKIT_CB_PRE_PATCH		".klpkit.callbacks.pre_patch"
-#define KLPKIT_CB_POST_PATCH		".klpkit.callbacks.post_patch"
-#define KLPKIT_CB_PRE_UNPATCH		".klpkit.callbacks.pre_unpatch"
-#define KLPKIT_CB_POST_UNPATCH		".klpkit.callbacks.post_unpatch"
-#define KLPKIT_SYM_PREFIX		".klp.sym."
-#define KLPKIT_IGNORE_FUNCTIONS		".klpkit.ignore.functions"
-#define KLPKIT_IGNORE_SECTIONS		".klpkit.ignore.sections"
+#define KLPKIT_CB_PREFIX		".klpkit.callbacks."	/* + KIND */
+#define KLPKIT_CB_PRE_PATCH		KLPKIT_CB_PREFIX "pre_patch"
+#define KLPKIT_CB_POST_PATCH		KLPKIT_CB_PREFIX "post_patch"
+#define KLPKIT_CB_PRE_UNPATCH		KLPKIT_CB_PREFIX "pre_unpatch"
+#define KLPKIT_CB_POST_UNPATCH		KLPKIT_CB_PREFIX "post_unpatch"
+/* the livepatch loader's names (kernel/livepatch/core.c, 6.1) */
+#define KLPKIT_SYM_PREFIX		".klp.sym."	/* .klp.sym.OBJ.NAME,POS */
+#define KLPKIT_RELA_PREFIX		".klp.rela."	/* .klp.rela.OBJ.SECTION */
+#define KLPKIT_IGNORE_PREFIX		".klpkit.ignore."	/* + WHAT */
+#define KLPKIT_IGNORE_FUNCTIONS		KLPKIT_IGNORE_PREFIX "functions"
+#define KLPKIT_IGNORE_SECTIONS		KLPKIT_IGNORE_PREFIX "sections"
 #define KLPKIT_MODINFO_FUNCS		"klpkit_funcs"
 
 struct klpkit_func {

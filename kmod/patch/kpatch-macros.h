@@ -64,11 +64,11 @@
 
 #define KPATCH_IGNORE_SECTION(_sec)					\
 	static const char *const __UNIQUE_ID(klpkit_ignore_section_)	\
-	__used __section(".klpkit.ignore.sections") __aligned(8) = (_sec);
+	__used __section(KLPKIT_IGNORE_SECTIONS) __aligned(8) = (_sec);
 
 #define KPATCH_IGNORE_FUNCTION(_fn)					\
 	static void *const __UNIQUE_ID(klpkit_ignore_func_)		\
-	__used __section(".klpkit.ignore.functions") __aligned(8) = (void *)(_fn);
+	__used __section(KLPKIT_IGNORE_FUNCTIONS) __aligned(8) = (void *)(_fn);
 
 /* Livepatch callbacks exist since 4.15: kpatch tests this name. */
 #define HAS_LIVEPATCH_CALLBACKS
@@ -111,7 +111,7 @@ __KLPKIT_CALLBACK_STRUCT(post_unpatch);
 	__klpkit_##_kind##_type_##_fn(void) { return _fn; }		\
 	static struct kpatch_##_kind##_callback				\
 	__UNIQUE_ID(klpkit_##_kind##_)					\
-	__used __section(".klpkit.callbacks." #_kind) __aligned(8) = {	\
+	__used __section(KLPKIT_CB_PREFIX #_kind) __aligned(8) = {	\
 		.fn = (_fn),						\
 		.objname = NULL,					\
 	};

@@ -35,11 +35,11 @@ extern const struct klpkit_callback
  */
 #define KLPKIT_EMPTY(type, sec)						\
 	static type __UNIQUE_ID(klpkit_empty_)[0] __used __section(sec) __aligned(8)
-KLPKIT_EMPTY(struct klpkit_func, ".klpkit.funcs");
-KLPKIT_EMPTY(struct klpkit_callback, ".klpkit.callbacks.pre_patch");
-KLPKIT_EMPTY(struct klpkit_callback, ".klpkit.callbacks.post_patch");
-KLPKIT_EMPTY(struct klpkit_callback, ".klpkit.callbacks.pre_unpatch");
-KLPKIT_EMPTY(struct klpkit_callback, ".klpkit.callbacks.post_unpatch");
+KLPKIT_EMPTY(struct klpkit_func, KLPKIT_FUNCS_SECTION);
+KLPKIT_EMPTY(struct klpkit_callback, KLPKIT_CB_PRE_PATCH);
+KLPKIT_EMPTY(struct klpkit_callback, KLPKIT_CB_POST_PATCH);
+KLPKIT_EMPTY(struct klpkit_callback, KLPKIT_CB_PRE_UNPATCH);
+KLPKIT_EMPTY(struct klpkit_callback, KLPKIT_CB_POST_UNPATCH);
 
 enum klpkit_cb_kind {
 	KLPKIT_PRE_PATCH,
@@ -151,7 +151,7 @@ static struct klp_object *klpkit_build(void)
 
 	for (f = __klpkit_funcs; f < __klpkit_funcs_end; f++) {
 		if (!f->new_func || !f->name) {
-			pr_err(".klpkit.funcs entry %d is incomplete (bad section alignment?)\n",
+			pr_err(KLPKIT_FUNCS_SECTION " entry %d is incomplete (bad section alignment?)\n",
 			       (int)(f - __klpkit_funcs));
 			goto out;
 		}

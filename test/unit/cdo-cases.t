@@ -11,6 +11,8 @@
 #   section NAME        the output has a section NAME
 #   symtab-without-files  the parent's symbol table has no STT_FILE symbols
 #                       (like Debian's shipped .ko files)
+#   symtab-elf          the parent's symbol table is the original object
+#                       itself (ELF: section names and flags), not readelf text
 set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
@@ -70,8 +72,10 @@ for c in "${cases[@]}"; do
 		grep -v ' FILE ' "$work/$c.symtab" >"$work/$c.symtab.tmp" &&
 			mv "$work/$c.symtab.tmp" "$work/$c.symtab"
 	fi
+	symtab=$work/$c.symtab
+	expectations "$c" | grep -q '^// expect: symtab-elf' && symtab=$o
 	parent=$(expectations "$c" | sed -n 's#^// expect: parent ##p')
-	"$CDO" --report "$work/$c.json" "$o" "$p" "${parent:-vmlinux}" "$work/$c.symtab" /dev/null \
+	"$CDO" --report "$work/$c.json" "$o" "$p" "${parent:-vmlinux}" "$symtab" /dev/null \
 		test "$out" >"$work/$c.stdout" 2>"$work/$c.err"
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error' "$work/$c.err"; then

@@ -175,6 +175,70 @@ static void test_rela_target_overflow(void **state)
 }
 
 /*
+ * kelf_rela_at: the first relocation at an offset, in any order of the
+ * array, still right after relocations are added, the array is shrunk in
+ * place (as klp-convert does) or offsets are rewritten and invalidated.
+ */
+static void test_rela_at(void **state)
+{
+	struct kelf *k = kelf_new_arch(x86_64(), "at");
+	struct kelf_section *t = add_text(k, ".text.f", 64), *rs = kelf_add_rela_section(k, t);
+	struct kelf_symbol *secsym = kelf_add_symbol(k, ".text.f", STB_LOCAL, STT_SECTION, t, 0, 0);
+	uint64_t offs[] = { 40, 8, 24, 0, 8, 56 };
+	size_t i;
+
+	(void)state;
+	assert_null(kelf_rela_at(rs, 0));
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		assert_int_equal(kelf_rela_add(rs, offs[i], R_X86_64_64, secsym, (int64_t)i), 0);
+	for (i = 0; i < sizeof(offs) / sizeof(offs[0]); i++)
+		assert_int_equal(kelf_rela_at(rs, offs[i])->offset, offs[i]);
+	assert_ptr_equal(kelf_rela_at(rs, 8), &rs->relas[1]);	/* the first at 8 */
+	assert_null(kelf_rela_at(rs, 4));
+	assert_null(kelf_rela_at(rs, 57));
+	assert_null(kelf_rela_at(rs, 100));
+	/* added after the index was built */
+	assert_int_equal(kelf_rela_add(rs, 4, R_X86_64_64, secsym, 100), 0);
+	assert_int_equal(kelf_rela_at(rs, 4)->addend, 100);
+	/* shrunk in place: the one at 56 is gone */
+	rs->relas[5] = rs->relas[6];
+	rs->nr_relas = 6;
+	assert_null(kelf_rela_at(rs, 56));
+	assert_int_equal(kelf_rela_at(rs, 4)->addend, 100);
+	/* an offset rewritten in place, then invalidated */
+	rs->relas[0].offset = 48;
+	kelf_invalidate_relas(rs);
+	assert_null(kelf_rela_at(rs, 40));
+	assert_int_equal(kelf_rela_at(rs, 48)->addend, 0);
+	/* a range, in offset order, file order among equal offsets */
+	{
+		uint64_t want[] = { 4, 8, 8, 24 }, got[8];
+		int64_t first8 = kelf_rela_at(rs, 8)->addend;
+		struct kelf_rela *r;
+		size_t pos, n = 0;
+
+		kelf_for_each_rela_in(r, rs, 4, 40, pos) {
+			assert_true(n < 8);
+			if (r->offset == 8 && n == 1)
+				assert_int_equal(r->addend, first8);
+			got[n++] = r->offset;
+		}
+		assert_int_equal(n, 4);
+		assert_memory_equal(got, want, sizeof(want));
+		assert_null(kelf_rela_first_in(rs, 25, 40, &pos));
+		assert_null(kelf_rela_first_in(NULL, 0, 40, &pos));
+	}
+	/* many: every one found, none in between */
+	for (i = 0; i < 5000; i++)
+		assert_int_equal(kelf_rela_add(rs, 1000 + 16 * i, R_X86_64_64, secsym, (int64_t)i), 0);
+	for (i = 0; i < 5000; i++) {
+		assert_int_equal(kelf_rela_at(rs, 1000 + 16 * i)->addend, (int64_t)i);
+		assert_null(kelf_rela_at(rs, 1000 + 16 * i + 8));
+	}
+	kelf_close(k);
+}
+
+/*
  * Removing a section that another one links to (sh_link, sh_info) or that
  * a symbol is defined in: no dangling pointer is left behind; the writer
  * drops the link and refuses the symbol.
@@ -662,6 +726,7 @@ int main(void)
 		cmocka_unit_test(test_write_read),
 		cmocka_unit_test(test_symbol_at),
 		cmocka_unit_test(test_rela_target_overflow),
+		cmocka_unit_test(test_rela_at),
 		cmocka_unit_test(test_remove_linked_section),
 		cmocka_unit_test(test_remove_and_rename),
 		cmocka_unit_test(test_group),

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The special sections of x86-64 kernels (the rows of special.h's table).
+ * Layout [0] of a row is Linux 6.1's, the default target; the others are
+ * those of the kernels distributions still ship (4.18 … 6.12), chosen by
+ * the entry size the object shows (special-table.c).  Offsets are those of
+ * the kernel's structs:
+ *
+ *   struct bug_entry            { s32 bug_addr_disp; s32 file_disp; u16 line, flags; }
+ *   struct jump_entry           { s32 code, target; long key; }        (5.0+)
+ *                               { u64 code, target, key; }             (4.18)
+ *   struct alt_instr            { s32 instr_offset, repl_offset; u16 cpuid;
+ *                                 u8 instrlen, replacementlen; }       (6.1, packed)
+ *                               { … u8 instrlen, replacementlen, padlen; } (4.18)
+ *                               { … u32 ft_flags; u8 instrlen, replacementlen; } (6.3+)
+ *   struct exception_table_entry { s32 insn, fixup, data; }   (4.18: handler)
+ *   struct paravirt_patch_site  { u8 *instr; u8 type, len; }  (6.6: s32 instr_offset)
+ *   struct static_call_site     { s32 addr, key; }
+ *   struct orc_entry            { s16 sp_offset, bp_offset; u16 flags; } (packed)
+ */
+#include <elf.h>
+#include "special.h"
+
+#define N SPECIAL_NONE
+/* An entry that is one relocated pointer (or s32 displacement) to a site. */
+#define SITE_ONLY(sz)	{ SPECIAL_LAYOUT(sz, 0, N, N, N) }
+
+static const struct special_section rows[] = {
+	{ .name = "__bug_table", .size_env = "BUG_STRUCT_SIZE",
+	  .layouts = SITE_ONLY(12) },
+	{ .name = "__jump_table", .size_env = "JUMP_STRUCT_SIZE",
+	  .layouts = { SPECIAL_LAYOUT(16, 0, 4, 8, N),
+		       SPECIAL_LAYOUT(24, 0, 8, 16, N) },
+	  .refuse_module_key = true },
+	{ .name = ".altinstructions", .size_env = "ALT_STRUCT_SIZE",
+	  .layouts = { SPECIAL_LAYOUT(12, 0, 4, N, 11),
+		       SPECIAL_LAYOUT(13, 0, 4, N, 11),
+		       SPECIAL_LAYOUT(14, 0, 4, N, 13) },
+	  .companion = ".altinstr_replacement", .companion_kind = SC_PAYLOAD },
+	{ .name = "__ex_table", .size_env = "EX_STRUCT_SIZE",
+	  .layouts = { SPECIAL_LAYOUT(12, 0, 4, N, N) },
+	  /* before 5.16 the fixup code is in .fixup, in groups */
+	  .companion = ".fixup", .companion_kind = SC_PAYLOAD },
+	{ .name = ".parainstructions", .size_env = "PARA_STRUCT_SIZE",
+	  .layouts = { SPECIAL_LAYOUT(16, 0, N, N, N),
+		       SPECIAL_LAYOUT(8, 0, N, N, N) } },
+	{ .name = ".static_call_sites", .size_env = "STATIC_CALL_STRUCT_SIZE",
+	  .layouts = { SPECIAL_LAYOUT(8, 0, N, 4, N) },
+	  .refuse_module_key = true },
+	{ .name = ".smp_locks", .layouts = SITE_ONLY(4) },
+	{ .name = ".retpoline_sites", .layouts = SITE_ONLY(4) },
+	{ .name = ".return_sites", .layouts = SITE_ONLY(4) },
+	{ .name = ".call_sites", .layouts = SITE_ONLY(4) },
+	{ .name = ".ibt_endbr_seal", .layouts = SITE_ONLY(4) },
+	{ .name = "__mcount_loc", .layouts = SITE_ONLY(8) },
+	{ .name = ".orc_unwind_ip", .layouts = SITE_ONLY(4),
+	  .companion = ".orc_unwind", .companion_kind = SC_PARALLEL },
+	{ .name = ".printk_index", .size_env = "PRINTK_INDEX_STRUCT_SIZE",
+	  .layouts = SITE_ONLY(8) },
+	{ .name = "__tracepoints_ptrs", .layouts = SITE_ONLY(4) },
+	{ .name = "_kprobe_blacklist", .layouts = SITE_ONLY(8) },
+	{ .name = "_error_injection_whitelist", .layouts = SITE_ONLY(16) },
+	/* companions: copied with the entries of the rows above */
+	{ .name = ".altinstr_replacement", .companion_only = true },
+	{ .name = ".orc_unwind", .size_env = "ORC_STRUCT_SIZE",
+	  .layouts = { SPECIAL_LAYOUT(6, N, N, N, N) }, .companion_only = true },
+};
+
+const struct special_table special_table_x86_64 = {
+	.machine = EM_X86_64,
+	.rows = rows,
+	.nr_rows = sizeof(rows) / sizeof(rows[0]),
+};

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The special-section table: the tables the kernel walks at load time (bug
+ * table, jump labels, alternatives, exception table, ORC, ftrace call
+ * sites, …), one row per section.  A row names the section, the layouts
+ * of its entries (entry size and named field offsets; the first layout is
+ * the default target's, the others those of other kernels) and what
+ * travels with an entry.  The rows of one architecture live in
+ * special-<arch>.c; special-table.c picks the table for an object and
+ * measures an entry size from the object; special.c regenerates the
+ * tables.  Adding a special section is one row (doc/architecture.md).
+ */
+#ifndef SPECIAL_H
+#define SPECIAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct kelf;
+struct kelf_section;
+
+#define SPECIAL_NONE	(-1)		/* a field the layout does not have */
+#define SPECIAL_MAX_LAYOUTS	4
+
+/* One entry layout: its size and where its fields are. */
+struct special_layout {
+	size_t size;	/* entry size in bytes; 0 ends the layout list */
+	int site;	/* relocation to the code/data the entry is about: kept if it is */
+	int target;	/* relocation to the replacement, fixup, jump target */
+	int key;	/* relocation to the static key / static call key */
+	int len;	/* u8: bytes of the payload @target points to; without
+			   it a payload runs up to the next one (a .fixup group) */
+};
+
+#define SPECIAL_LAYOUT(sz, site_, target_, key_, len_) \
+	{ .size = (sz), .site = (site_), .target = (target_), .key = (key_), .len = (len_) }
+
+/* What travels with an entry (the companion section of a row). */
+enum special_companion {
+	SC_NONE,
+	SC_PAYLOAD,	/* bytes at @target, if in the companion, copied there */
+	SC_PARALLEL,	/* entry i of the companion, a parallel array, is copied too */
+};
+
+struct special_section {
+	const char *name;
+	const char *size_env;		/* *_STRUCT_SIZE override, or NULL */
+	/* Layouts by entry size: [0] is the default, then other kernels'. */
+	struct special_layout layouts[SPECIAL_MAX_LAYOUTS];
+	/* Only copied with the entries of another row (a companion). */
+	bool companion_only;
+	/* Refuse entries whose key lives in the parent module (jump labels, static calls). */
+	bool refuse_module_key;
+	const char *companion;		/* section named by the companion rule */
+	enum special_companion companion_kind;
+};
+
+/* One architecture's table (special-<arch>.c). */
+struct special_table {
+	unsigned int machine;		/* EM_* */
+	const struct special_section *rows;
+	size_t nr_rows;
+};
+
+extern const struct special_table special_table_x86_64;
+
+/* special-table.c */
+const struct special_table *special_table_for(const struct kelf *k);
+/* The *_STRUCT_SIZE variables of every table, for --help. */
+void special_print_size_vars(FILE *f);
+const struct special_section *special_section_lookup(const struct kelf *k, const char *name);
+/* The entry size set by the row's *_STRUCT_SIZE variable, or its default. */
+size_t special_configured_size(const struct special_section *sp);
+/*
+ * The entry size the relocations of @sec show unambiguously: of the row's
+ * layouts (and @also, the configured size), the one size at which every
+ * entry has the same relocated fields (offset, type, code or not); when
+ * none fits and @sec is no multiple of @also, the smallest such stride.
+ * 0 when the object does not tell (no relocations, a single entry, or
+ * several sizes fit).
+ */
+size_t special_measured_size(const struct special_section *sp,
+			     const struct kelf_section *sec, size_t also);
+/* The layout for entries of @size: the row's, or the default's fields. */
+struct special_layout special_layout_for(const struct special_section *sp, size_t size);
+
+#endif
