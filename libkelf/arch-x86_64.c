@@ -10,7 +10,7 @@
 #include "internal.h"
 
 #define R(t, sz, pc, klp) \
-	[R_X86_64_##t] = { R_X86_64_##t, "R_X86_64_" #t, sz, pc, klp }
+	[R_X86_64_##t] = { R_X86_64_##t, "R_X86_64_" #t, sz, pc, klp, false }
 
 static const struct kelf_reloc_type x86_64_relocs[] = {
 	R(NONE, 0, false, false),
