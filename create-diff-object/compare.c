@@ -24,12 +24,17 @@ static const char *string_at(struct kelf_section *sec, int64_t off)
 static bool strings_equal(struct kelf_section *ra, const struct kelf_rela *a,
 			  struct kelf_section *rb, const struct kelf_rela *b)
 {
-	const char *sa = string_at(a->sym->sec, (int64_t)a->sym->sym.st_value + a->addend +
-				   kelf_target_bias(ra, a));
-	const char *sb = string_at(b->sym->sec, (int64_t)b->sym->sym.st_value + b->addend +
-				   kelf_target_bias(rb, b));
+	int64_t oa = (int64_t)a->sym->sym.st_value + a->addend + kelf_target_bias(ra, a);
+	int64_t ob = (int64_t)b->sym->sym.st_value + b->addend + kelf_target_bias(rb, b);
+	const char *sa = string_at(a->sym->sec, oa), *sb = string_at(b->sym->sec, ob);
 
-	return sa && sb && !strcmp(sa, sb);
+	/*
+	 * An address computed from an anchor in the strings (ppc64's section
+	 * anchors: ".LC47+0x38" past the end) is no string: same place.
+	 */
+	if (!sa || !sb)
+		return !sa && !sb && oa == ob && !strcmp(a->sym->sec->name, b->sym->sec->name);
+	return !strcmp(sa, sb);
 }
 
 static bool in_strings(const struct kelf_symbol *s)
@@ -64,10 +69,18 @@ bool rela_targets_equal(struct kelf_section *ra, const struct kelf_rela *a,
 	struct kelf_symbol *ta, *tb;
 	int64_t oa, ob;
 
+	struct kelf_section *ea_sec, *eb_sec;
+	const struct kelf_rela *ea, *eb;
+
 	if (a->type != b->type)
 		return false;
 	if (!a->sym || !b->sym)
 		return a->sym == b->sym && a->addend == b->addend;
+	/* ppc64 .toc + N: what entry N points to, wherever the entry moved */
+	ea = kelf_pointer_entry(ra, a, &ea_sec);
+	eb = kelf_pointer_entry(rb, b, &eb_sec);
+	if (ea || eb)
+		return ea && eb && rela_targets_equal(ea_sec, ea, eb_sec, eb);
 	if (in_strings(a->sym) || in_strings(b->sym))
 		return in_strings(a->sym) && in_strings(b->sym) && strings_equal(ra, a, rb, b);
 	if (in_merge_consts(a->sym) || in_merge_consts(b->sym))
@@ -110,7 +123,11 @@ static size_t relas_in(struct kelf_section *relasec, uint64_t start, uint64_t le
 	return n;
 }
 
-/* Is byte @i of the range covered by a relocated field? */
+/*
+ * Is byte @i of the range covered by a relocated field?  A field that is
+ * bits of an instruction word is not masked: the assembler leaves it zero
+ * and the rest of the word (opcode, registers) must still match.
+ */
 static bool masked(const struct kelf *kelf, struct kelf_rela **v, size_t n,
 		   uint64_t start, uint64_t i)
 {
@@ -120,7 +137,7 @@ static bool masked(const struct kelf *kelf, struct kelf_rela **v, size_t n,
 		const struct kelf_reloc_type *t = kelf_reloc_type(kelf, v[k]->type);
 		uint64_t o = v[k]->offset - start;
 
-		if (t && i >= o && i < o + t->size)
+		if (t && !t->insn && i >= o && i < o + t->size)
 			return true;
 	}
 	return false;

@@ -115,9 +115,14 @@ static int clone_symbol(struct cdo *c, struct kelf_symbol *s)
 		sec = whole_copy(c, s->sec);
 		at = s->sym.st_value;
 	} else {
+		/* bytes before the entry that belong to it (kelf_entry_prefix) */
+		unsigned int pre = kelf_entry_prefix(s);
+
 		sec = home_for(c, s);
-		at = sec ? append(sec, s->sec, s->sym.st_value, s->sym.st_size,
+		at = sec ? append(sec, s->sec, s->sym.st_value - pre, s->sym.st_size + pre,
 				  s->sec->sh.sh_addralign) : -1;
+		if (at >= 0)
+			at += pre;
 	}
 	if (!sec || at < 0)
 		goto oom;
@@ -186,6 +191,7 @@ static struct kelf_symbol *map_reference(struct cdo *c, struct kelf_section *rel
 					 bool special)
 {
 	struct kelf_symbol *t;
+	const char *why;
 	int64_t off;
 
 	t = kelf_rela_target(relasec, r, &off);
@@ -223,6 +229,18 @@ static struct kelf_symbol *map_reference(struct cdo *c, struct kelf_section *rel
 	if (YI(t)->out && (special || YI(t)->status != ST_CHANGED ||
 			   !is_function(t) || kelf_is_branch(relasec, r)))
 		return YI(t)->out;
+	why = kelf_external_refusal(relasec, r);
+	if (why) {
+		const struct kelf_reloc_type *rt = kelf_reloc_type(relasec->kelf, r->type);
+
+		cdo_error(c, "%s+0x%lx refers to %s, which stays outside the patch module, with %s: %s (%s); not supported%s",
+			  relasec->base->name, (unsigned long)r->offset, t->name,
+			  rt ? rt->name : "an unknown relocation type", why,
+			  relasec->kelf->arch->name,
+			  relasec->kelf->arch->pointer_table ?
+			  " (ppc64le: compile with -mcmodel=large, as kpatch does, so that data references go through the TOC)" : "");
+		return NULL;
+	}
 	return external(c, t);
 }
 
@@ -284,10 +302,13 @@ static int copy_all_relocations(struct cdo *c)
 	kelf_for_each_symbol(s, c->patched) {
 		struct kelf_symbol *n = YI(s)->out;
 
+		unsigned int pre;
+
 		if (!n || !YI(s)->include || SI(s->sec)->include)
 			continue;
-		if (copy_relas(c, s->sec, s->sym.st_value, s->sym.st_size, n->sec,
-			       n->sym.st_value, false))
+		pre = kelf_entry_prefix(s);
+		if (copy_relas(c, s->sec, s->sym.st_value - pre, s->sym.st_size + pre,
+			       n->sec, n->sym.st_value - pre, false))
 			return -1;
 	}
 	/* Whole sections: all of their relocations (copying may add more). */

@@ -112,6 +112,21 @@ static unsigned char parse_type(const char *t)
 	return STT_NOTYPE;
 }
 
+/*
+ * readelf shows st_other bits of some machines between the visibility and
+ * the section index: "DEFAULT [<localentry>: 8]    10 name" (ppc64 ELFv2),
+ * "DEFAULT [VARIANT_PCS]" (aarch64).  Remove that bracketed annotation.
+ */
+static void drop_other_note(char *line)
+{
+	char *open = strstr(line, " [");
+	char *close = open ? strchr(open, ']') : NULL;
+
+	if (close)
+		memmove(open, close + 1, strlen(close + 1) + 1);
+}
+
+
 /* readelf's Ndx column: UND, ABS, COM or a section index */
 static uint32_t parse_ndx(const char *ndx)
 {
@@ -145,6 +160,7 @@ static int read_text_symtab(struct parent_symtab *ps, FILE *f)
 		unsigned num;
 
 		name[0] = '\0';
+		drop_other_note(line);
 		if (sscanf(line, " %u: %llx %lu %31s %31s %31s %31s %2047s", &num, &value,
 			   &size, type, bind, vis, ndx, name) < 7)
 			continue;

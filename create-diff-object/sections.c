@@ -90,6 +90,11 @@ static const struct sec_rule rules[] = {
 	{ ".rodata.*", SK_RODATA },
 	{ ".rodata..*", SK_RODATA },
 	{ ".data.rel.ro", SK_RODATA },
+	/* ppc64: the TOC (pointers the code reaches by offset; libkelf's
+	 * kelf_pointer_entry) and the feature-fixup alternatives of
+	 * __ftr_fixup entries: copied whole when referenced */
+	{ ".toc", SK_RODATA },
+	{ "__ftr_alt_*", SK_RODATA },
 	{ ".data.rel.ro.*", SK_RODATA },
 	{ ".bss", SK_BSS },
 	{ ".bss.*", SK_BSS },

@@ -17,6 +17,12 @@ const struct special_table *special_table_for(const struct kelf *k)
 	switch (k->ehdr.e_machine) {
 	case EM_X86_64:
 		return &special_table_x86_64;
+	case EM_AARCH64:
+		return &special_table_aarch64;
+	case EM_PPC64:
+		return &special_table_ppc64le;
+	case EM_S390:
+		return &special_table_s390x;
 	default:
 		return NULL;
 	}
@@ -25,6 +31,9 @@ const struct special_table *special_table_for(const struct kelf *k)
 /* Every table, for --help and the tests. */
 static const struct special_table *const tables[] = {
 	&special_table_x86_64,
+	&special_table_aarch64,
+	&special_table_ppc64le,
+	&special_table_s390x,
 };
 
 void special_print_size_vars(FILE *f)

@@ -51,6 +51,12 @@ static struct kelf_section *out_table(struct cdo *c, struct kelf_section *in)
 	if (s)
 		return s;
 	sh.sh_size = 0;
+	/*
+	 * aarch64's __patchable_function_entries is SHF_LINK_ORDER, linked
+	 * to a text section of the input: the output table gathers entries
+	 * of several functions, and the kernel finds it by name.
+	 */
+	sh.sh_flags &= ~(uint64_t)SHF_LINK_ORDER;
 	s = kelf_add_section(c->out, in->name, &sh, NULL, 0);
 	if (s)
 		s->priv = calloc(1, sizeof(struct sec_info));

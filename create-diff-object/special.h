@@ -65,6 +65,9 @@ struct special_table {
 };
 
 extern const struct special_table special_table_x86_64;
+extern const struct special_table special_table_aarch64;
+extern const struct special_table special_table_ppc64le;
+extern const struct special_table special_table_s390x;
 
 /* special-table.c */
 const struct special_table *special_table_for(const struct kelf *k);

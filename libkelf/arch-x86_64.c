@@ -10,7 +10,7 @@
 #include "internal.h"
 
 #define R(t, sz, pc, klp) \
-	[R_X86_64_##t] = { R_X86_64_##t, "R_X86_64_" #t, sz, pc, klp }
+	[R_X86_64_##t] = { R_X86_64_##t, "R_X86_64_" #t, sz, pc, klp, false }
 
 static const struct kelf_reloc_type x86_64_relocs[] = {
 	R(NONE, 0, false, false),
@@ -86,6 +86,7 @@ static int x86_64_decode(struct kelf_section *sec)
 const struct kelf_arch kelf_arch_x86_64 = {
 	.name = "x86_64",
 	.machine = EM_X86_64,
+	.data = ELFDATA2LSB,
 	.relocs = x86_64_relocs,
 	.nr_relocs = sizeof(x86_64_relocs) / sizeof(x86_64_relocs[0]),
 	.reloc_none = R_X86_64_NONE,

@@ -11,6 +11,9 @@
 /* One row per architecture (libkelf/arch-NAME.c). */
 static const struct kelf_arch *const arches[] = {
 	&kelf_arch_x86_64,
+	&kelf_arch_aarch64,
+	&kelf_arch_ppc64le,
+	&kelf_arch_s390x,
 };
 
 #define NR_ARCHES	(sizeof(arches) / sizeof(arches[0]))
@@ -105,17 +108,99 @@ bool kelf_is_branch(const struct kelf_section *relasec, const struct kelf_rela *
 	return relasec->kelf->arch->is_branch(relasec, r);
 }
 
-bool kelf_has_ftrace_entry(const struct kelf_symbol *f)
+/* Is @off of @sec inside the ftrace window of function @f? */
+static bool in_window(const struct kelf_symbol *f, const struct kelf_section *sec,
+		      uint64_t off)
+{
+	return sec == f->sec && off >= f->sym.st_value &&
+	       off < f->sym.st_value + f->kelf->arch->ftrace_window;
+}
+
+/* A call to the ftrace entry function in @f's window. */
+static bool has_ftrace_call(const struct kelf_symbol *f)
 {
 	const struct kelf_arch *a = f->kelf->arch;
-	struct kelf_section *rs = f->sec ? f->sec->rela : NULL;
 	const struct kelf_rela *r;
 	size_t pos;
 
-	if (!rs || !a->ftrace_call)
-		return false;
-	kelf_for_each_rela_in(r, rs, f->sym.st_value, f->sym.st_value + a->ftrace_window, pos)
+	kelf_for_each_rela_in(r, f->sec->rela, f->sym.st_value,
+			      f->sym.st_value + a->ftrace_window, pos)
 		if (r->sym && !strcmp(r->sym->name, a->ftrace_call))
 			return true;
 	return false;
+}
+
+/* A record of the ftrace location section pointing into @f's window. */
+static bool has_ftrace_record(const struct kelf_symbol *f)
+{
+	const char *name = f->kelf->arch->ftrace_loc_section;
+	struct kelf_section *s;
+	size_t i;
+
+	kelf_for_each_section(s, f->kelf) {
+		if (!kelf_is_rela(s) || !s->base || strcmp(s->base->name, name))
+			continue;
+		for (i = 0; i < s->nr_relas; i++) {
+			const struct kelf_rela *r = &s->relas[i];
+			int64_t off = r->addend;
+
+			if (r->sym && r->sym->sec && off >= 0 &&
+			    in_window(f, r->sym->sec, r->sym->sym.st_value + off))
+				return true;
+		}
+	}
+	return false;
+}
+
+bool kelf_has_ftrace_entry(const struct kelf_symbol *f)
+{
+	const struct kelf_arch *a = f->kelf->arch;
+
+	if (!f->sec)
+		return false;
+	if (a->ftrace_call)
+		return has_ftrace_call(f);
+	return a->ftrace_loc_section && has_ftrace_record(f);
+}
+
+bool kelf_host_order(const struct kelf *k)
+{
+	const union { uint16_t u; unsigned char b[2]; } probe = { .u = 1 };
+	unsigned char host = probe.b[0] ? ELFDATA2LSB : ELFDATA2MSB;
+
+	return k->ehdr.e_ident[EI_DATA] == host;
+}
+
+unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
+{
+	const struct kelf_arch *a = f->kelf->arch;
+
+	return a->entry_prefix && f->sec ? a->entry_prefix(f) : 0;
+}
+
+const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
+					   const struct kelf_rela *r,
+					   struct kelf_section **entry_relasec)
+{
+	const char *table = relasec->kelf->arch->pointer_table;
+	const struct kelf_symbol *s = r->sym;
+	int64_t off;
+
+	if (!table || !s || !s->sec || strcmp(s->sec->name, table) || !s->sec->rela)
+		return NULL;
+	off = (int64_t)s->sym.st_value + r->addend + kelf_target_bias(relasec, r);
+	if (off < 0)
+		return NULL;
+	*entry_relasec = s->sec->rela;
+	return kelf_rela_at(s->sec->rela, off);
+}
+
+const char *kelf_external_refusal(const struct kelf_section *relasec,
+				  const struct kelf_rela *r)
+{
+	const struct kelf_arch *a = relasec->kelf->arch;
+
+	if (!kelf_reloc_klp(relasec->kelf, r->type))
+		return "the livepatch loader cannot write this relocation type to a symbol outside the module";
+	return a->external_refusal ? a->external_refusal(relasec, r) : NULL;
 }

@@ -22,6 +22,10 @@ int kelf_uncompress(struct kelf_section *sec)
 		return -1;
 	}
 	memcpy(&ch, sec->data, sizeof(ch));
+	if (!kelf_host_order(k)) {
+		ch.ch_type = __builtin_bswap32(ch.ch_type);
+		ch.ch_size = __builtin_bswap64(ch.ch_size);
+	}
 	if (ch.ch_type != ELFCOMPRESS_ZLIB) {
 		kelf_error(k, "section '%s': compression type %u is not supported (zlib only)",
 			   sec->name, ch.ch_type);

@@ -90,3 +90,18 @@ int64_t kelf_insn_end(struct kelf_section *sec, uint64_t off)
 	}
 	return lo < sec->nr_insns ? (int64_t)sec->insn_starts[lo] : (int64_t)sec->size;
 }
+
+int kelf_decode_fixed(struct kelf_section *sec, unsigned int width)
+{
+	size_t i, n = sec->size / width;
+
+	if (!sec->data || sec->size % width)
+		return -1;
+	sec->insn_starts = malloc((n ? n : 1) * sizeof(*sec->insn_starts));
+	if (!sec->insn_starts)
+		return -1;
+	for (i = 0; i < n; i++)
+		sec->insn_starts[i] = i * width;
+	sec->nr_insns = n;
+	return 0;
+}

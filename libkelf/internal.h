@@ -23,7 +23,15 @@ void kelf_build_section_syms(struct kelf *k);
 int kelf_decode_opcodes(struct kelf_section *sec, int bfd_arch,
 			unsigned long bfd_mach);
 
+/* Record instruction starts of a fixed @width (aarch64, ppc64le: 4). */
+int kelf_decode_fixed(struct kelf_section *sec, unsigned int width);
+/* Is @k's byte order the host's? */
+bool kelf_host_order(const struct kelf *k);
+
 /* The architectures (libkelf/arch-NAME.c), listed in arch.c. */
 extern const struct kelf_arch kelf_arch_x86_64;
+extern const struct kelf_arch kelf_arch_aarch64;
+extern const struct kelf_arch kelf_arch_ppc64le;
+extern const struct kelf_arch kelf_arch_s390x;
 
 #endif

@@ -285,6 +285,12 @@ struct kelf_reloc_type {
 	unsigned char size;	/* bytes patched, 0 for the arch's "none" type */
 	bool pcrel;		/* target = S + A - P: the addend is biased */
 	bool klp;		/* the livepatch loader (apply_relocate_add) writes it */
+	/*
+	 * The field is bits of an instruction word (aarch64 CALL26, ppc64
+	 * TOC16_LO_DS, ...): the assembler leaves it zero, and the rest of
+	 * the word (registers, opcode) must still be compared.
+	 */
+	bool insn;
 };
 
 /*
@@ -300,6 +306,7 @@ struct kelf_reloc_type {
 struct kelf_arch {
 	const char *name;		/* "x86_64" */
 	uint16_t machine;		/* e_machine, e.g. EM_X86_64 */
+	unsigned char data;		/* EI_DATA: ELFDATA2LSB or ELFDATA2MSB */
 
 	/* Relocation types indexed by type; a row without a name is unsupported. */
 	const struct kelf_reloc_type *relocs;
@@ -324,13 +331,35 @@ struct kelf_arch {
 
 	/*
 	 * The ftrace entry convention: a traceable function calls
-	 * @ftrace_call (x86: __fentry__) within its first @ftrace_window
-	 * bytes, and the compiler records those calls in @ftrace_loc_section
-	 * (__mcount_loc).  kelf_has_ftrace_entry() applies it.
+	 * @ftrace_call (x86: __fentry__, ppc64le: _mcount) within its first
+	 * @ftrace_window bytes, and the compiler records those calls in
+	 * @ftrace_loc_section (__mcount_loc).  Without @ftrace_call the entry
+	 * is a patchable NOP with no relocation (aarch64's
+	 * -fpatchable-function-entry, s390x's -mnop-mcount): then the record in
+	 * @ftrace_loc_section pointing into the window is the evidence.
+	 * kelf_has_ftrace_entry() applies it.
 	 */
 	const char *ftrace_call;
 	unsigned int ftrace_window;
 	const char *ftrace_loc_section;
+
+	/*
+	 * Bytes before function @f that belong to it (ppc64le -mcmodel=large:
+	 * the ".quad .TOC.-." its global entry loads); NULL: none.
+	 */
+	unsigned int (*entry_prefix)(const struct kelf_symbol *f);
+	/*
+	 * A table of pointers the code reaches by offset (ppc64's .toc): a
+	 * reference to "table + N" means the target of the table's entry N.
+	 */
+	const char *pointer_table;
+	/*
+	 * Why @r (of a type the loader writes) still cannot refer to a
+	 * symbol outside the module, or NULL if it can (ppc64le: a call with
+	 * no nop after it for the TOC restore); NULL hook: always can.
+	 */
+	const char *(*external_refusal)(const struct kelf_section *relasec,
+					const struct kelf_rela *r);
 
 	/*
 	 * Slot for the per-arch special-section table of create-diff-object
@@ -364,6 +393,21 @@ int64_t kelf_target_bias(const struct kelf_section *relasec,
 bool kelf_is_branch(const struct kelf_section *relasec, const struct kelf_rela *r);
 /* Does function @f carry its arch's ftrace entry hook (x86: a __fentry__ call)? */
 bool kelf_has_ftrace_entry(const struct kelf_symbol *f);
+/*
+ * Why relocation @r of @relasec cannot refer to a symbol outside the
+ * module (the loader does not write its type, or the arch's rule), or NULL.
+ */
+const char *kelf_external_refusal(const struct kelf_section *relasec,
+				  const struct kelf_rela *r);
+/* Bytes before function @f that belong to it (copied with it), usually 0. */
+unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
+/*
+ * If @r of @relasec points into its arch's pointer table (ppc64 .toc),
+ * the table entry's own relocation and section; else NULL.
+ */
+const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
+					   const struct kelf_rela *r,
+					   struct kelf_section **entry_relasec);
 
 /*
  * Kallsyms positions (sympos.c, which cites the kernel code it mirrors): a

@@ -161,7 +161,7 @@ struct kelf *kelf_new_arch(const struct kelf_arch *arch, const char *path)
 		return NULL;
 	memcpy(k->ehdr.e_ident, ELFMAG, SELFMAG);
 	k->ehdr.e_ident[EI_CLASS] = ELFCLASS64;
-	k->ehdr.e_ident[EI_DATA] = ELFDATA2LSB;
+	k->ehdr.e_ident[EI_DATA] = arch->data;
 	k->ehdr.e_ident[EI_VERSION] = EV_CURRENT;
 	k->ehdr.e_type = ET_REL;
 	k->ehdr.e_machine = arch->machine;

@@ -80,6 +80,11 @@ static int check_header(struct reader *rd)
 			   kelf_arch_names());
 		return -1;
 	}
+	if (k->ehdr.e_ident[EI_DATA] != k->arch->data) {
+		kelf_error(k, "byte order %u in the ELF header is not %s's (%u)",
+			   k->ehdr.e_ident[EI_DATA], k->arch->name, k->arch->data);
+		return -1;
+	}
 	if (k->ehdr.e_type != ET_REL && !(k->flags & KELF_ANY_TYPE)) {
 		kelf_error(k, "not a relocatable object (ELF type %u, expected ET_REL)",
 			   k->ehdr.e_type);
@@ -397,7 +402,7 @@ static uint64_t inflated_size(const struct kelf_section *sec)
 	if (!(sec->sh.sh_flags & SHF_COMPRESSED) || !sec->data || sec->size < sizeof(ch))
 		return sec->size;
 	memcpy(&ch, sec->data, sizeof(ch));
-	return ch.ch_size;
+	return kelf_host_order(sec->kelf) ? ch.ch_size : __builtin_bswap64(ch.ch_size);
 }
 
 static int check_rela(struct reader *rd, struct kelf_section *sec, size_t i,
@@ -503,6 +508,12 @@ static int read_relas_of(struct reader *rd, struct kelf_section *sec)
 	return 0;
 }
 
+/* A 32-bit word of raw section data in host order. */
+static uint32_t file_word(const struct kelf *k, uint32_t w)
+{
+	return kelf_host_order(k) ? w : __builtin_bswap32(w);
+}
+
 static int read_group(struct reader *rd, struct kelf_section *sec)
 {
 	struct kelf *k = rd->k;
@@ -520,12 +531,13 @@ static int read_group(struct reader *rd, struct kelf_section *sec)
 	}
 	sec->group_sym = k->sym_by_index[sec->sh.sh_info];
 	memcpy(&w0, sec->data, 4);	/* the data may be unaligned */
-	sec->group_flags = w0;
+	sec->group_flags = file_word(k, w0);
 	sec->members = calloc(n, sizeof(*sec->members));
 	if (!sec->members)
 		return kelf_oom(k);
 	for (i = 1; i < n; i++) {
 		memcpy(&wi, sec->data + 4 * i, 4);
+		wi = file_word(k, wi);
 		if (!wi || wi >= rd->shnum) {
 			kelf_error(k, "section group '%s': member %zu has section index %u out of range",
 				   sec->name, i, wi);

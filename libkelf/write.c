@@ -319,6 +319,24 @@ static int fix_links(struct kelf *k)
 	return 0;
 }
 
+/*
+ * The tables the writer rebuilds are in host order: libelf converts them to
+ * the object's byte order (a big-endian s390x object on an x86-64 host).
+ */
+static Elf_Type data_type(const struct kelf_section *sec)
+{
+	switch (sec->sh.sh_type) {
+	case SHT_SYMTAB:
+		return ELF_T_SYM;
+	case SHT_RELA:
+		return ELF_T_RELA;
+	case SHT_GROUP:
+	case SHT_SYMTAB_SHNDX:
+		return ELF_T_WORD;
+	}
+	return ELF_T_BYTE;
+}
+
 static int emit_section(struct kelf *k, Elf *elf, struct kelf_section *sec)
 {
 	Elf_Scn *scn = elf_newscn(elf);
@@ -327,7 +345,7 @@ static int emit_section(struct kelf *k, Elf *elf, struct kelf_section *sec)
 
 	if (!scn || !(d = elf_newdata(scn)) || !gelf_getshdr(scn, &sh))
 		goto err;
-	d->d_type = ELF_T_BYTE;
+	d->d_type = data_type(sec);
 	d->d_buf = sec->sh.sh_type == SHT_NOBITS ? NULL : sec->data;
 	d->d_size = sec->size;
 	d->d_align = sec->sh.sh_addralign ? sec->sh.sh_addralign : 1;

@@ -93,3 +93,117 @@ build_selfdiff_dir() {
 	fi
 	echo "$out"
 }
+
+# Other architectures at the object level (cross-selfdiff.t): Debian's
+# name for each, its kernel flavour, the kernel's ARCH and the compiler.
+declare -A CROSS_DEBARCH=([aarch64]=arm64 [ppc64le]=ppc64el [s390x]=s390x)
+declare -A CROSS_FLAVOUR=([aarch64]=arm64 [ppc64le]=powerpc64le [s390x]=s390x)
+declare -A CROSS_KARCH=([aarch64]=arm64 [ppc64le]=powerpc [s390x]=s390)
+declare -A CROSS_PREFIX=([aarch64]=aarch64-linux-gnu- [ppc64le]=powerpc64le-linux-gnu-
+	[s390x]=s390x-linux-gnu-)
+
+# The architectures cross-selfdiff.t builds: aarch64 for `make check`, all
+# three with KLPKIT_SUITE=full; KLPKIT_CROSS_ARCHES overrides both.
+cross_arches() {
+	if [ -n "${KLPKIT_CROSS_ARCHES:-}" ]; then
+		echo "$KLPKIT_CROSS_ARCHES"
+	elif [ "${KLPKIT_SUITE:-check}" = full ]; then
+		echo "aarch64 ppc64le s390x"
+	else
+		echo "aarch64"
+	fi
+}
+
+# The directories cross-selfdiff.t diffs (KLPKIT_CROSS_DIRS overrides).
+cross_dirs() {
+	echo "${KLPKIT_CROSS_DIRS:-fs/proc}"
+}
+
+# cross_config KREL ARCH: print Debian's kernel config for ARCH, taken from
+# its linux-image package of KREL's ABI (or the newest 6.1 ABI apt has for
+# ARCH when that one is missing).  apt runs with a private state (package
+# lists, cache, status) for ARCH alone: the system's dpkg architectures and
+# lists are left alone.  Kept in the kernel cache.
+cross_config() {
+	local krel=$1 arch=$2 dir st deb pkg abi series flavour=${CROSS_FLAVOUR[$2]} opts
+	dir=$("$KERNEL_CACHE" path "$krel" dir)/cross/$arch
+	if [ ! -s "$dir/config" ]; then
+		st=$dir/apt
+		mkdir -p "$st/lists/partial" "$st/cache/archives/partial" "$dir/deb" || return 1
+		: >"$st/status"
+		opts=(-o "Dir::State::Lists=$st/lists" -o "Dir::Cache=$st/cache"
+			-o "Dir::State::status=$st/status" -o "APT::Architecture=${CROSS_DEBARCH[$arch]}"
+			-o "APT::Architectures=${CROSS_DEBARCH[$arch]}" -o Acquire::Languages=none
+			-o APT::Sandbox::User=root)
+		apt-get "${opts[@]}" -qq update >&2 || return 1
+		abi=${krel%-*} series=${krel%%-*}
+		pkg=$(apt-cache "${opts[@]}" pkgnames "linux-image-$series-" |
+			grep -E "^linux-image-${series//./\\.}-[0-9]+-$flavour(-unsigned)?\$" |
+			awk -v want="linux-image-$abi-$flavour" '
+				$0 == want || $0 == want "-unsigned" { print; found = 1; exit }
+				{ all[n++] = $0 }
+				END { if (!found) for (i = 0; i < n; i++) print all[i] }' |
+			sort -V | tail -n 1)
+		[ -n "$pkg" ] || { echo "no linux-image-$series-*-$flavour for ${CROSS_DEBARCH[$arch]} in apt" >&2; return 1; }
+		echo "$arch: config from $pkg" >&2
+		(cd "$dir/deb" && rm -f ./*.deb && apt-get "${opts[@]}" -qq download "$pkg:${CROSS_DEBARCH[$arch]}") >&2 ||
+			return 1
+		deb=$(ls "$dir"/deb/*.deb) &&
+			dpkg-deb --fsys-tarfile "$deb" | tar -xO --wildcards './boot/config-*' >"$dir/config.tmp" &&
+			[ -s "$dir/config.tmp" ] && mv "$dir/config.tmp" "$dir/config" || return 1
+		echo "$pkg" >"$dir/config.package"
+		rm -rf "$dir/deb" "$st"
+	fi
+	echo "$dir/config"
+}
+
+# cross_source KREL: extract (once, into the kernel cache) KREL's source
+# tarball for out-of-tree builds of other architectures; print its path.
+cross_source() {
+	local krel=$1 dir tarball
+	dir=$("$KERNEL_CACHE" path "$krel" dir)/cross/src
+	if [ ! -e "$dir/.extracted" ]; then
+		tarball=$("$KERNEL_CACHE" path "$krel" source-tarball) || return 1
+		rm -rf "$dir" && mkdir -p "$dir" &&
+			tar -xf "$tarball" -C "$dir" --strip-components=1 && touch "$dir/.extracted" ||
+			return 1
+	fi
+	echo "$dir"
+}
+
+# build_cross_dir KREL ARCH DIR: build DIR/ of KREL's source for ARCH with
+# Debian's ARCH config and function sections, out of tree (O=, once; kept
+# in the cache with a manifest of the objects kbuild produced), and print
+# the directory holding its objects.  Build output goes to stderr.
+build_cross_dir() {
+	local krel=$1 arch=$2 d=$3 src cfg cache out make_args
+	cache=$("$KERNEL_CACHE" path "$krel" dir)/cross
+	out=$cache/$arch/objects/$d
+	[ -s "$out/.manifest" ] && { echo "$out"; return 0; }
+	command -v "${CROSS_PREFIX[$arch]}gcc" >/dev/null ||
+		{ echo "${CROSS_PREFIX[$arch]}gcc is missing (scripts/install-deps)" >&2; return 1; }
+	mkdir -p "$cache" || return 1
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	src=$(flock "$cache/.src.lock" bash -c '. "$1"; cross_source "$2"' _ "${BASH_SOURCE[0]}" "$krel") &&
+		cfg=$(flock "$cache/.apt.lock" bash -c '. "$1"; cross_config "$2" "$3"' _ \
+			"${BASH_SOURCE[0]}" "$krel" "$arch") || return 1
+	make_args=(-s -C "$src" O="$cache/$arch/build" ARCH="${CROSS_KARCH[$arch]}"
+		CROSS_COMPILE="${CROSS_PREFIX[$arch]}" -j"$(nproc)")
+	mkdir -p "$cache/$arch/build" || return 1
+	if [ ! -e "$cache/$arch/build/.config" ]; then
+		# Debian's signing certificates are not in the source package
+		cp "$cfg" "$cache/$arch/build/.config" &&
+			"$src/scripts/config" --file "$cache/$arch/build/.config" \
+				--set-str SYSTEM_TRUSTED_KEYS "" --set-str SYSTEM_REVOCATION_KEYS "" &&
+			flock "$cache/.build.lock" make "${make_args[@]}" olddefconfig </dev/null >&2 ||
+			return 1
+	fi
+	flock "$cache/.build.lock" make "${make_args[@]}" \
+		KCFLAGS="-ffunction-sections -fdata-sections" "$d/" </dev/null >&2 || return 1
+	rm -rf "$out" && mkdir -p "$out" || return 1
+	(cd "$cache/$arch/build/$d" && find . -name '*.o' ! -name '*.mod.o' -print0 |
+		xargs -0 cp --parents -t "$out") || return 1
+	(cd "$out" && find . -name '*.o' | sort >.manifest.tmp && mv .manifest.tmp .manifest) ||
+		return 1
+	echo "$out"
+}

@@ -17,7 +17,7 @@ CORRUPT=$TOPDIR/test/unit/corrupt-elf
 CASES=(
 	"truncate:extends past the end of the file"
 	"section-past-end:extends past the end of the file"
-	"wrong-machine:wrong machine 183 (aarch64) in the ELF header: klpkit supports x86_64"
+	"wrong-machine:wrong machine 243 (riscv) in the ELF header: klpkit supports x86_64, aarch64, ppc64le, s390x"
 	"not-elf:not an ELF file"
 	"bad-symbol-shndx:section index 999 out of range"
 	"rela-past-end:points past the end of"

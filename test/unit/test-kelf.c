@@ -426,12 +426,16 @@ static void test_arch_chosen(void **state)
 	assert_int_equal(n->ehdr.e_machine, EM_X86_64);
 	kelf_close(n);
 	kelf_close(k);
-	assert_null(kelf_arch_by_machine(EM_AARCH64));
-	assert_null(kelf_arch_by_name("aarch64"));
-	assert_string_equal(kelf_machine_name(EM_AARCH64), "aarch64");
+	assert_string_equal(kelf_arch_by_machine(EM_AARCH64)->name, "aarch64");
+	assert_string_equal(kelf_arch_by_machine(EM_PPC64)->name, "ppc64le");
+	assert_string_equal(kelf_arch_by_machine(EM_S390)->name, "s390x");
+	assert_int_equal(kelf_arch_by_name("s390x")->data, ELFDATA2MSB);
+	assert_null(kelf_arch_by_machine(EM_RISCV));
+	assert_null(kelf_arch_by_name("riscv"));
+	assert_string_equal(kelf_machine_name(EM_RISCV), "riscv");
 	assert_string_equal(kelf_machine_name(EM_X86_64), "x86_64");
 	assert_string_equal(kelf_machine_name(0x1234), "unknown");
-	assert_string_equal(kelf_arch_names(), "x86_64");
+	assert_string_equal(kelf_arch_names(), "x86_64, aarch64, ppc64le, s390x");
 }
 
 /*
@@ -535,6 +539,186 @@ static void test_arch_ftrace_entry(void **state)
 	kelf_close(k);
 }
 
+static const struct kelf_arch *arch(const char *name)
+{
+	const struct kelf_arch *a = kelf_arch_by_name(name);
+
+	assert_non_null(a);
+	return a;
+}
+
+/* Number of relocation types of @a the livepatch loader writes. */
+static size_t nr_klp(const struct kelf_arch *a)
+{
+	struct kelf *k = kelf_new_arch(a, "klp");
+	size_t n = 0;
+	uint32_t t;
+
+	for (t = 0; t < a->nr_relocs; t++)
+		n += kelf_reloc_klp(k, t);
+	kelf_close(k);
+	return n;
+}
+
+/*
+ * Other architectures: the loaders' relocation sets (6.1's module*.c), the
+ * abs64/none types; ppc64le's TOC16 types are written relative to the
+ * module's own TOC, so never for a symbol outside it.
+ */
+static void test_arch_other_relocs(void **state)
+{
+	struct kelf *a = kelf_new_arch(arch("aarch64"), "a");
+	struct kelf *p = kelf_new_arch(arch("ppc64le"), "p");
+	struct kelf *z = kelf_new_arch(arch("s390x"), "z");
+
+	(void)state;
+	assert_int_equal(nr_klp(a->arch), 37);	/* every case but NONE */
+	assert_true(kelf_reloc_klp(a, R_AARCH64_CALL26));
+	assert_true(kelf_reloc_klp(a, R_AARCH64_ADR_PREL_PG_HI21));
+	assert_false(kelf_reloc_klp(a, R_AARCH64_ADR_GOT_PAGE));
+	assert_true(kelf_reloc_type(a, R_AARCH64_CALL26)->insn);
+	assert_false(kelf_reloc_type(a, R_AARCH64_PREL32)->insn);
+	assert_int_equal(a->arch->reloc_abs64, R_AARCH64_ABS64);
+	assert_int_equal(nr_klp(p->arch), 9);
+	assert_true(kelf_reloc_klp(p, R_PPC64_REL24));
+	assert_true(kelf_reloc_klp(p, R_PPC64_ADDR64));
+	assert_false(kelf_reloc_klp(p, R_PPC64_TOC16_HA));
+	assert_false(kelf_reloc_klp(p, R_PPC64_TOC16_LO_DS));
+	assert_non_null(kelf_reloc_type(p, R_PPC64_TOC16_LO_DS));
+	assert_int_equal(p->arch->reloc_abs64, R_PPC64_ADDR64);
+	assert_true(kelf_reloc_klp(z, R_390_PLT32DBL));
+	assert_true(kelf_reloc_klp(z, R_390_GOTENT));
+	assert_true(kelf_reloc_klp(z, R_390_64));
+	assert_false(kelf_reloc_klp(z, R_390_NONE));
+	assert_int_equal(z->arch->reloc_abs64, R_390_64);
+	kelf_close(a);
+	kelf_close(p);
+	kelf_close(z);
+}
+
+/* s390x instruction lengths from the opcode; its DBL targets are biased by -2. */
+static void test_arch_s390x_decode(void **state)
+{
+	static const unsigned char code[] = {
+		0xc0, 0xe5, 0, 0, 0, 0,		/* 0: brasl %r14, f (6) */
+		0x07, 0xfe,			/* 6: br %r14 (2) */
+		0xb9, 0x04, 0x00, 0xef,		/* 8: lgr (4) */
+		0xc4, 0x88, 0, 0, 0, 0,		/* 12: lgrl %r8, x (6) */
+	};
+	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR };
+	struct kelf *k = kelf_new_arch(arch("s390x"), "z");
+	struct kelf_section *text, *rela;
+	struct kelf_symbol *f;
+
+	(void)state;
+	text = kelf_add_section(k, ".text", &sh, code, sizeof(code));
+	f = kelf_add_symbol(k, "f", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	rela = kelf_add_rela_section(k, text);
+	assert_int_equal(kelf_rela_add(rela, 2, R_390_PLT32DBL, f, 2), 0);
+	assert_int_equal(kelf_rela_add(rela, 14, R_390_PC32DBL, f, 2), 0);
+	assert_int_equal(kelf_insn_end(text, 3), 6);
+	assert_int_equal(kelf_insn_end(text, 6), 8);
+	assert_int_equal(kelf_insn_end(text, 9), 12);
+	assert_int_equal(kelf_insn_end(text, 12), 18);
+	assert_true(kelf_is_branch(rela, &rela->relas[0]));
+	assert_false(kelf_is_branch(rela, &rela->relas[1]));
+	assert_int_equal(kelf_target_bias(rela, &rela->relas[1]), -2);
+	kelf_close(k);
+}
+
+/*
+ * No call at the entry (aarch64 patchable NOPs, s390x jgnop): the record
+ * in the arch's location section pointing at the function is the evidence.
+ */
+static void test_arch_ftrace_record(void **state)
+{
+	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC, .sh_addralign = 8 };
+	struct kelf *k = kelf_new_arch(arch("aarch64"), "a");
+	struct kelf_section *text = add_text(k, ".text", 32), *loc, *rela;
+	struct kelf_symbol *f1, *f2;
+	unsigned char zero[8] = { 0 };
+
+	(void)state;
+	assert_null(k->arch->ftrace_call);
+	f1 = kelf_add_symbol(k, "f1", STB_GLOBAL, STT_FUNC, text, 0, 16);
+	f2 = kelf_add_symbol(k, "f2", STB_GLOBAL, STT_FUNC, text, 16, 16);
+	loc = kelf_add_section(k, "__patchable_function_entries", &sh, zero, sizeof(zero));
+	rela = kelf_add_rela_section(k, loc);
+	assert_int_equal(kelf_rela_add(rela, 0, R_AARCH64_ABS64,
+				       kelf_add_symbol(k, ".text", STB_LOCAL, STT_SECTION,
+						       text, 0, 0), 0), 0);
+	assert_true(kelf_has_ftrace_entry(f1));
+	assert_false(kelf_has_ftrace_entry(f2));
+	kelf_close(k);
+}
+
+/* ppc64le: a bl leaving the module needs a nop after it (not "bl _mcount", not "b"). */
+static void test_arch_ppc64le_calls(void **state)
+{
+	static const unsigned char code[] = {
+		0x01, 0x00, 0x00, 0x48,		/* 0: bl */
+		0x00, 0x00, 0x00, 0x60,		/* 4: nop */
+		0x01, 0x00, 0x00, 0x48,		/* 8: bl */
+		0x20, 0x00, 0x80, 0x4e,		/* 12: blr */
+		0x00, 0x00, 0x00, 0x48,		/* 16: b */
+	};
+	GElf_Shdr sh = { .sh_type = SHT_PROGBITS, .sh_flags = SHF_ALLOC | SHF_EXECINSTR };
+	struct kelf *k = kelf_new_arch(arch("ppc64le"), "p");
+	struct kelf_section *text, *rela;
+	struct kelf_symbol *f, *mcount, *toc;
+
+	(void)state;
+	text = kelf_add_section(k, ".text", &sh, code, sizeof(code));
+	f = kelf_add_symbol(k, "f", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	mcount = kelf_add_symbol(k, "_mcount", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	toc = kelf_add_symbol(k, "x", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	rela = kelf_add_rela_section(k, text);
+	assert_int_equal(kelf_rela_add(rela, 0, R_PPC64_REL24, f, 0), 0);
+	assert_int_equal(kelf_rela_add(rela, 8, R_PPC64_REL24, f, 0), 0);
+	assert_int_equal(kelf_rela_add(rela, 8, R_PPC64_REL24, mcount, 0), 0);
+	assert_int_equal(kelf_rela_add(rela, 16, R_PPC64_REL24, f, 0), 0);
+	assert_int_equal(kelf_rela_add(rela, 0, R_PPC64_TOC16_HA, toc, 0), 0);
+	assert_null(kelf_external_refusal(rela, &rela->relas[0]));
+	assert_non_null(strstr(kelf_external_refusal(rela, &rela->relas[1]), "no nop"));
+	assert_null(kelf_external_refusal(rela, &rela->relas[2]));
+	assert_null(kelf_external_refusal(rela, &rela->relas[3]));
+	assert_non_null(kelf_external_refusal(rela, &rela->relas[4]));
+	assert_true(kelf_is_branch(rela, &rela->relas[0]));
+	kelf_close(k);
+}
+
+/* A big-endian object written and read back: tables in the file's order. */
+static void test_big_endian_write_read(void **state)
+{
+	const char *path = tmp_path("s390x.o");
+	struct kelf *k = kelf_new_arch(arch("s390x"), path), *r;
+	struct kelf_section *text = add_text(k, ".text.f", 16), *rela;
+	struct kelf_symbol *f, *g;
+
+	(void)state;
+	f = kelf_add_symbol(k, "f", STB_GLOBAL, STT_FUNC, text, 4, 12);
+	g = kelf_add_symbol(k, "g", STB_GLOBAL, STT_NOTYPE, NULL, 0, 0);
+	rela = kelf_add_rela_section(k, text);
+	assert_non_null(f);
+	assert_int_equal(kelf_rela_add(rela, 6, R_390_PLT32DBL, g, 0x1234502), 0);
+	assert_int_equal(kelf_write(k, path), 0);
+	kelf_close(k);
+	r = kelf_open(path, 0);
+	assert_non_null(r);
+	assert_int_equal(r->ehdr.e_ident[EI_DATA], ELFDATA2MSB);
+	assert_int_equal(r->ehdr.e_machine, EM_S390);
+	f = kelf_find_symbol(r, "f");
+	assert_int_equal(f->sym.st_value, 4);
+	assert_int_equal(f->sym.st_size, 12);
+	rela = kelf_find_section(r, ".text.f")->rela;
+	assert_int_equal(rela->nr_relas, 1);
+	assert_int_equal(rela->relas[0].offset, 6);
+	assert_int_equal(rela->relas[0].type, R_390_PLT32DBL);
+	assert_int_equal(rela->relas[0].addend, 0x1234502);
+	assert_string_equal(rela->relas[0].sym->name, "g");
+	kelf_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +736,11 @@ int main(void)
 		cmocka_unit_test(test_arch_klp_relocs),
 		cmocka_unit_test(test_arch_branch),
 		cmocka_unit_test(test_arch_ftrace_entry),
+		cmocka_unit_test(test_arch_other_relocs),
+		cmocka_unit_test(test_arch_s390x_decode),
+		cmocka_unit_test(test_arch_ftrace_record),
+		cmocka_unit_test(test_arch_ppc64le_calls),
+		cmocka_unit_test(test_big_endian_write_read),
 	};
 
 	if (!mkdtemp(tmpdir))
