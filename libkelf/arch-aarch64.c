@@ -106,5 +106,4 @@ const struct kelf_arch kelf_arch_aarch64 = {
 	.ftrace_call = NULL,
 	.ftrace_window = 2 * INSN_SIZE,
 	.ftrace_loc_section = "__patchable_function_entries",
-	.special = NULL,
 };

@@ -149,5 +149,4 @@ const struct kelf_arch kelf_arch_ppc64le = {
 	.entry_prefix = ppc64le_entry_prefix,
 	.pointer_table = ".toc",
 	.external_refusal = ppc64le_external_refusal,
-	.special = NULL,
 };

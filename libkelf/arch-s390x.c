@@ -150,5 +150,4 @@ const struct kelf_arch kelf_arch_s390x = {
 	.ftrace_call = NULL,
 	.ftrace_window = 6,
 	.ftrace_loc_section = "__mcount_loc",
-	.special = NULL,
 };

@@ -98,5 +98,4 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_call = "__fentry__",
 	.ftrace_window = 16,
 	.ftrace_loc_section = "__mcount_loc",
-	.special = NULL,
 };

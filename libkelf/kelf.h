@@ -360,13 +360,6 @@ struct kelf_arch {
 	 */
 	const char *(*external_refusal)(const struct kelf_section *relasec,
 					const struct kelf_rela *r);
-
-	/*
-	 * Slot for the per-arch special-section table of create-diff-object
-	 * (issue 14, item 1): its owner defines the row type and casts.
-	 * NULL until then.
-	 */
-	const void *special;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
