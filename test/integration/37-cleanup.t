@@ -84,9 +84,11 @@ rm -f "$logs/failed.build.log"
 start_and_signal() {
 	local name=$1 patch=$2 phase=$3 sig=$4 pid i
 	# job control: a background job would otherwise start with SIGINT
-	# ignored, as if kpatch-build could not be interrupted from a terminal
+	# ignored, as if kpatch-build could not be interrupted from a terminal;
+	# env --default-signal: the same when this test itself was started with
+	# SIGINT ignored (a nohup'd or backgrounded run), which set -m cannot undo
 	set -m
-	TMPDIR=$T/tmp "$KPB" -a "$krel" -n "$name" -o "$T/out" "$patch" >"$T/$name.out" 2>&1 &
+	TMPDIR=$T/tmp env --default-signal=INT "$KPB" -a "$krel" -n "$name" -o "$T/out" "$patch" >"$T/$name.out" 2>&1 &
 	pid=$!
 	set +m
 	seen=0
