@@ -17,16 +17,15 @@
 #include "special.h"
 
 #define N SPECIAL_NONE
-#define SITE_ONLY(sz)	{ SPECIAL_LAYOUT(sz, 0, N, N, N) }
 
 static const struct special_section rows[] = {
-	{ .name = "__bug_table", .layouts = SITE_ONLY(12) },
+	{ .name = "__bug_table", .layouts = SPECIAL_SITE_ONLY(12) },
 	{ .name = "__jump_table", .layouts = { SPECIAL_LAYOUT(16, 0, 4, 8, N) },
 	  .refuse_module_key = true },
 	{ .name = ".altinstructions", .layouts = { SPECIAL_LAYOUT(12, 0, 4, N, 11) },
 	  .companion = ".altinstr_replacement", .companion_kind = SC_PAYLOAD },
 	{ .name = "__ex_table", .layouts = { SPECIAL_LAYOUT(12, 0, 4, N, N) } },
-	{ .name = "__patchable_function_entries", .layouts = SITE_ONLY(8) },
+	{ .name = "__patchable_function_entries", .layouts = SPECIAL_SITE_ONLY(8) },
 	{ .name = ".altinstr_replacement", .companion_only = true },
 };
 

@@ -17,18 +17,17 @@
 #include "special.h"
 
 #define N SPECIAL_NONE
-#define SITE_ONLY(sz)	{ SPECIAL_LAYOUT(sz, 0, N, N, N) }
 #define FIXUP_ENTRY	{ SPECIAL_LAYOUT(48, 16, N, N, N) }
 
 static const struct special_section rows[] = {
-	{ .name = "__bug_table", .layouts = SITE_ONLY(12) },
+	{ .name = "__bug_table", .layouts = SPECIAL_SITE_ONLY(12) },
 	{ .name = "__jump_table", .layouts = { SPECIAL_LAYOUT(16, 0, 4, 8, N) },
 	  .refuse_module_key = true },
 	{ .name = "__ex_table", .layouts = { SPECIAL_LAYOUT(8, 0, 4, N, N) } },
 	{ .name = "__ftr_fixup", .layouts = FIXUP_ENTRY },
 	{ .name = "__mmu_ftr_fixup", .layouts = FIXUP_ENTRY },
 	{ .name = "__fw_ftr_fixup", .layouts = FIXUP_ENTRY },
-	{ .name = "__mcount_loc", .layouts = SITE_ONLY(8) },
+	{ .name = "__mcount_loc", .layouts = SPECIAL_SITE_ONLY(8) },
 };
 
 const struct special_table special_table_ppc64le = {

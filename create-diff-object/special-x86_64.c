@@ -22,12 +22,10 @@
 #include "special.h"
 
 #define N SPECIAL_NONE
-/* An entry that is one relocated pointer (or s32 displacement) to a site. */
-#define SITE_ONLY(sz)	{ SPECIAL_LAYOUT(sz, 0, N, N, N) }
 
 static const struct special_section rows[] = {
 	{ .name = "__bug_table", .size_env = "BUG_STRUCT_SIZE",
-	  .layouts = SITE_ONLY(12) },
+	  .layouts = SPECIAL_SITE_ONLY(12) },
 	{ .name = "__jump_table", .size_env = "JUMP_STRUCT_SIZE",
 	  .layouts = { SPECIAL_LAYOUT(16, 0, 4, 8, N),
 		       SPECIAL_LAYOUT(24, 0, 8, 16, N) },
@@ -47,19 +45,19 @@ static const struct special_section rows[] = {
 	{ .name = ".static_call_sites", .size_env = "STATIC_CALL_STRUCT_SIZE",
 	  .layouts = { SPECIAL_LAYOUT(8, 0, N, 4, N) },
 	  .refuse_module_key = true },
-	{ .name = ".smp_locks", .layouts = SITE_ONLY(4) },
-	{ .name = ".retpoline_sites", .layouts = SITE_ONLY(4) },
-	{ .name = ".return_sites", .layouts = SITE_ONLY(4) },
-	{ .name = ".call_sites", .layouts = SITE_ONLY(4) },
-	{ .name = ".ibt_endbr_seal", .layouts = SITE_ONLY(4) },
-	{ .name = "__mcount_loc", .layouts = SITE_ONLY(8) },
-	{ .name = ".orc_unwind_ip", .layouts = SITE_ONLY(4),
+	{ .name = ".smp_locks", .layouts = SPECIAL_SITE_ONLY(4) },
+	{ .name = ".retpoline_sites", .layouts = SPECIAL_SITE_ONLY(4) },
+	{ .name = ".return_sites", .layouts = SPECIAL_SITE_ONLY(4) },
+	{ .name = ".call_sites", .layouts = SPECIAL_SITE_ONLY(4) },
+	{ .name = ".ibt_endbr_seal", .layouts = SPECIAL_SITE_ONLY(4) },
+	{ .name = "__mcount_loc", .layouts = SPECIAL_SITE_ONLY(8) },
+	{ .name = ".orc_unwind_ip", .layouts = SPECIAL_SITE_ONLY(4),
 	  .companion = ".orc_unwind", .companion_kind = SC_PARALLEL },
 	{ .name = ".printk_index", .size_env = "PRINTK_INDEX_STRUCT_SIZE",
-	  .layouts = SITE_ONLY(8) },
-	{ .name = "__tracepoints_ptrs", .layouts = SITE_ONLY(4) },
-	{ .name = "_kprobe_blacklist", .layouts = SITE_ONLY(8) },
-	{ .name = "_error_injection_whitelist", .layouts = SITE_ONLY(16) },
+	  .layouts = SPECIAL_SITE_ONLY(8) },
+	{ .name = "__tracepoints_ptrs", .layouts = SPECIAL_SITE_ONLY(4) },
+	{ .name = "_kprobe_blacklist", .layouts = SPECIAL_SITE_ONLY(8) },
+	{ .name = "_error_injection_whitelist", .layouts = SPECIAL_SITE_ONLY(16) },
 	/* companions: copied with the entries of the rows above */
 	{ .name = ".altinstr_replacement", .companion_only = true },
 	{ .name = ".orc_unwind", .size_env = "ORC_STRUCT_SIZE",

@@ -36,6 +36,8 @@ struct special_layout {
 
 #define SPECIAL_LAYOUT(sz, site_, target_, key_, len_) \
 	{ .size = (sz), .site = (site_), .target = (target_), .key = (key_), .len = (len_) }
+/* The only layout of an entry that is one relocated pointer (or s32) to a site. */
+#define SPECIAL_SITE_ONLY(sz)	{ SPECIAL_LAYOUT(sz, 0, SPECIAL_NONE, SPECIAL_NONE, SPECIAL_NONE) }
 
 /* What travels with an entry (the companion section of a row). */
 enum special_companion {
