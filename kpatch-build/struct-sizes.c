@@ -14,6 +14,7 @@
 #include <asm/extable.h>
 #include <asm/orc_types.h>
 #include <asm/paravirt_types.h>
+#include <linux/version.h>
 
 #define SIZE(name, type) const unsigned long klpkit_size_##name __used = sizeof(type)
 SIZE(BUG, struct bug_entry);
@@ -23,4 +24,8 @@ SIZE(EX, struct exception_table_entry);
 SIZE(ORC, struct orc_entry);
 SIZE(STATIC_CALL, struct static_call_site);
 SIZE(PRINTK_INDEX, struct pi_entry *);
+/* .parainstructions and its struct are gone since 6.8 (paravirt patching
+ * became alternatives): the differ then has no PARA size and needs none. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 8, 0)
 SIZE(PARA, struct paravirt_patch_site);
+#endif
