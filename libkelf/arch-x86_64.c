@@ -5,6 +5,7 @@
  * .klp.rela section), how a PC-relative target is biased, which
  * displacements are calls and jumps, the decoder, and ftrace's __fentry__.
  */
+#include <string.h>
 #include <dis-asm.h>
 #include "kelf.h"
 #include "internal.h"
@@ -78,6 +79,43 @@ static bool x86_64_is_branch(const struct kelf_section *relasec,
 	       op >= OP_JCC_FIRST && op <= OP_JCC_LAST;
 }
 
+/*
+ * -fpatchable-function-entry=N,N (CONFIG_CALL_PADDING, Linux 6.2+): N
+ * one-byte NOPs in front of every function, in its own section, recorded
+ * in __patchable_function_entries.  The kernel writes call-depth thunks
+ * (and FineIBT preambles) there, so a copied function keeps them.
+ * objtool names them __pfx_<function> where it ran.
+ */
+#define X86_NOP			0x90
+#define X86_PADDING_RECORD	"__patchable_function_entries"
+#define X86_PADDING_SYMBOL	"__pfx_"
+
+static bool x86_64_is_padding_of(const struct kelf_symbol *s,
+				 const struct kelf_symbol *f)
+{
+	size_t n = strlen(X86_PADDING_SYMBOL);
+
+	return !strncmp(s->name, X86_PADDING_SYMBOL, n) && !strcmp(s->name + n, f->name);
+}
+
+static unsigned int x86_64_entry_prefix(const struct kelf_symbol *f)
+{
+	struct kelf_section *sec = f->sec;
+	uint64_t at = f->sym.st_value;
+	struct kelf_symbol *s;
+
+	if (f->type != STT_FUNC || !sec->data || at > sec->size ||
+	    !kelf_find_section(f->kelf, X86_PADDING_RECORD))
+		return 0;
+	while (at > 0 && sec->data[at - 1] == X86_NOP) {
+		s = kelf_symbol_at(sec, at - 1);
+		if (s && s != f && !x86_64_is_padding_of(s, f))
+			break;
+		at--;
+	}
+	return f->sym.st_value - at;
+}
+
 static int x86_64_decode(struct kelf_section *sec)
 {
 	return kelf_decode_opcodes(sec, bfd_arch_i386, bfd_mach_x86_64);
@@ -98,4 +136,5 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_call = "__fentry__",
 	.ftrace_window = 16,
 	.ftrace_loc_section = "__mcount_loc",
+	.entry_prefix = x86_64_entry_prefix,
 };

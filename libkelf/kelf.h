@@ -344,7 +344,8 @@ struct kelf_arch {
 	const char *ftrace_loc_section;
 
 	/*
-	 * Bytes before function @f that belong to it (ppc64le -mcmodel=large:
+	 * Bytes before function @f that belong to it (x86-64: the NOP padding
+	 * of -fpatchable-function-entry=N,N; ppc64le -mcmodel=large:
 	 * the ".quad .TOC.-." its global entry loads); NULL: none.
 	 */
 	unsigned int (*entry_prefix)(const struct kelf_symbol *f);

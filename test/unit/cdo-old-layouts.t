@@ -9,6 +9,8 @@
 #   exit N                    its exit status (default 3)
 #   changed F / new F         the exact set of changed / new functions
 #   size SECTION N            the output section SECTION has N bytes
+#   symbol NAME VALUE         the output symbol NAME has st_value VALUE
+#   nops SECTION N            the output SECTION starts with N one-byte NOPs
 #   rela SECTION SYMBOL       a relocation of the output SECTION uses SYMBOL
 #   message TEXT              stderr contains TEXT
 #   with VAR=VALUE message TEXT   run again with VAR=VALUE in the
@@ -26,7 +28,7 @@ mapfile -t cases < <(find "$CASES" -maxdepth 1 -name '*.S' -printf '%f\n' | sed 
 
 n=0
 for c in "${cases[@]}"; do
-	n=$((n + 4 + $(grep -c '^// expect: \(size\|rela\|message\|with\)' "$CASES/$c.S")))
+	n=$((n + 4 + $(grep -c '^// expect: \(size\|symbol\|nops\|rela\|message\|with\)' "$CASES/$c.S")))
 done
 plan "$n"
 
@@ -71,6 +73,17 @@ for c in "${cases[@]}"; do
 			[ "$got" = "$b" ]
 			ok $? "$c: output section $a has $b bytes (got ${got:-none})" ||
 				diag "$(readelf -SW "$out" 2>&1 | tail -n 20)" ;;
+		symbol)
+			got=$(readelf -sW "$out" 2>/dev/null | awk -v s="$a" '$8 == s { print strtonum("0x" $2) }')
+			[ "$got" = "$b" ]
+			ok $? "$c: output symbol $a at $b (got ${got:-none})" ||
+				diag "$(readelf -sW "$out" 2>&1 | tail -n 20)" ;;
+		nops)
+			got=$(objcopy -O binary --only-section="$a" "$out" /dev/stdout 2>/dev/null |
+				od -An -v -tx1 -w1 | awk '$1 != "90" { exit } { n++ } END { print n + 0 }')
+			[ "$got" = "$b" ]
+			ok $? "$c: output section $a starts with $b NOPs (got $got)" ||
+				diag "$(objdump -d -j "$a" "$out" 2>&1 | head -n 30)" ;;
 		rela)
 			readelf -rW "$out" 2>/dev/null |
 				awk -v s=".rela$a" '/^Relocation section/ { in_s = ($3 == "'"'"'" s "'"'"'") }
@@ -85,6 +98,6 @@ for c in "${cases[@]}"; do
 			ok $? "$c: with $a: exit $want (got $rc), says '${b#message }'" ||
 				diag_file "$err" ;;
 		esac
-	done < <(sed -n 's#^// expect: \(size\|rela\|message\|with\) \(.*\)#\1 \2#p' "$src")
+	done < <(sed -n 's#^// expect: \(size\|symbol\|nops\|rela\|message\|with\) \(.*\)#\1 \2#p' "$src")
 done
 [ "$TAP_FAILED" -eq 0 ]
