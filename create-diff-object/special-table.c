@@ -50,13 +50,23 @@ void special_print_size_vars(FILE *f)
 	fputc('\n', f);
 }
 
+/* @name is the row's name, or starts with it when the row's ends in '*'. */
+bool special_name_matches(const char *row, const char *name)
+{
+	size_t n = strlen(row);
+
+	if (n && row[n - 1] == '*')
+		return !strncmp(row, name, n - 1);
+	return !strcmp(row, name);
+}
+
 const struct special_section *special_section_lookup(const struct kelf *k, const char *name)
 {
 	const struct special_table *t = special_table_for(k);
 	size_t i;
 
 	for (i = 0; t && i < t->nr_rows; i++)
-		if (!strcmp(t->rows[i].name, name))
+		if (special_name_matches(t->rows[i].name, name))
 			return &t->rows[i];
 	return NULL;
 }

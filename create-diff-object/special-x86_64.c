@@ -23,6 +23,12 @@
 
 #define N SPECIAL_NONE
 
+#define RUNTIME_CONST_REFUSAL \
+	"the function uses the runtime constant %s, whose placeholder the kernel " \
+	"patches at boot in vmlinux's own code only: a copy in the patch module " \
+	"would keep the placeholder. Leave this function unchanged (patch its " \
+	"callers instead), or make the patch read the constant's variable"
+
 static const struct special_section rows[] = {
 	{ .name = "__bug_table", .size_env = "BUG_STRUCT_SIZE",
 	  .layouts = SPECIAL_SITE_ONLY(12) },
@@ -58,6 +64,11 @@ static const struct special_section rows[] = {
 	{ .name = "__tracepoints_ptrs", .layouts = SPECIAL_SITE_ONLY(4) },
 	{ .name = "_kprobe_blacklist", .layouts = SPECIAL_SITE_ONLY(8) },
 	{ .name = "_error_injection_whitelist", .layouts = SPECIAL_SITE_ONLY(16) },
+	/* runtime constants (6.11+: USER_PTR_MAX, d_hash): s32 to the instruction */
+	{ .name = "runtime_ptr_*", .layouts = SPECIAL_SITE_ONLY(4),
+	  .refuse_site = RUNTIME_CONST_REFUSAL },
+	{ .name = "runtime_shift_*", .layouts = SPECIAL_SITE_ONLY(4),
+	  .refuse_site = RUNTIME_CONST_REFUSAL },
 	/* companions: copied with the entries of the rows above */
 	{ .name = ".altinstr_replacement", .companion_only = true },
 	{ .name = ".orc_unwind", .size_env = "ORC_STRUCT_SIZE",

@@ -214,6 +214,28 @@ static int refuse_module_key(struct regen *g, uint64_t entry)
 	return -1;
 }
 
+/* A site the kernel fixes up in its own image only (refuse_site). */
+static void refuse_site(struct regen *g, uint64_t entry)
+{
+	const struct kelf_rela *r = rela_at(g->in->rela, entry + g->l.site);
+	const char *star = strchr(g->sp->name, '*');
+	const char *what = star ? g->in->name + (star - g->sp->name) : g->in->name;
+	struct kelf_symbol *t = NULL;
+	int64_t o = 0;
+	char *why = NULL;
+
+	if (r && r->sym)
+		t = kelf_rela_target(g->in->rela, r, &o);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (asprintf(&why, g->sp->refuse_site, what) < 0)
+		why = NULL;
+#pragma GCC diagnostic pop
+	cdo_refuse(g->c, t, "%s+0x%llx has an entry in %s: %s", t ? t->name : "?",
+		   (unsigned long long)o, g->in->name, why ? why : g->sp->refuse_site);
+	free(why);
+}
+
 static int keep_entry(struct regen *g, uint64_t entry, size_t index)
 {
 	uint64_t out_entry;
@@ -221,6 +243,10 @@ static int keep_entry(struct regen *g, uint64_t entry, size_t index)
 
 	if (g->sp->refuse_module_key && refuse_module_key(g, entry))
 		return 0;	/* counted as a refusal */
+	if (g->sp->refuse_site) {
+		refuse_site(g, entry);
+		return 0;	/* counted as a refusal */
+	}
 	if (!g->out && !(g->out = out_table(g->c, g->in)))
 		return -1;
 	out_entry = g->out->size;

@@ -47,7 +47,7 @@ enum special_companion {
 };
 
 struct special_section {
-	const char *name;
+	const char *name;		/* a trailing '*' matches any rest */
 	const char *size_env;		/* *_STRUCT_SIZE override, or NULL */
 	/* Layouts by entry size: [0] is the default, then other kernels'. */
 	struct special_layout layouts[SPECIAL_MAX_LAYOUTS];
@@ -55,6 +55,13 @@ struct special_section {
 	bool companion_only;
 	/* Refuse entries whose key lives in the parent module (jump labels, static calls). */
 	bool refuse_module_key;
+	/*
+	 * Refuse every kept entry: the kernel fixes up such sites in its own
+	 * image only (a module copy would keep the placeholder).  The text
+	 * says why and what to do; "%s" in it is the part of the section
+	 * name after the row's "*".
+	 */
+	const char *refuse_site;
 	const char *companion;		/* section named by the companion rule */
 	enum special_companion companion_kind;
 };
@@ -76,6 +83,7 @@ const struct special_table *special_table_for(const struct kelf *k);
 /* The *_STRUCT_SIZE variables of every table, for --help. */
 void special_print_size_vars(FILE *f);
 const struct special_section *special_section_lookup(const struct kelf *k, const char *name);
+bool special_name_matches(const char *row, const char *name);
 /* The entry size set by the row's *_STRUCT_SIZE variable, or its default. */
 size_t special_configured_size(const struct special_section *sp);
 /*
