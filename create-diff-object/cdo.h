@@ -72,6 +72,7 @@ struct cdo {
 	const char *symvers, *patch_name, *out_path, *report_path;
 	bool debug;
 	bool list_sympos;	/* --list-sympos: list the parent and stop */
+	bool objtool_link;	/* --objtool-link: objtool writes its tables itself */
 	struct kelf *orig, *patched, *out;
 	struct parent_symtab *ps;
 	int nr_changed, nr_new_funcs, nr_new_data, nr_callbacks;

@@ -35,6 +35,10 @@ static void usage(FILE *f)
 "                     the position .klp.sym names and old_sympos give it (0: the\n"
 "                     name is unique; ?: a module symbol without a position that\n"
 "                     holds both while the module loads and once it is loaded)\n"
+"      --objtool-link the target's kbuild runs objtool on the linked patch module\n"
+"                     (objtool --link: kernels with IBT or LTO), which writes\n"
+"                     the objtool tables (.return_sites, .call_sites, ORC, ...)\n"
+"                     for all of its code: leave them out of OUTPUT.o\n"
 "  -r, --report FILE  write a JSON report: changed, new and ignored functions,\n"
 "                     new data, refusals, warnings\n"
 "  -h, --help         show this help\n"
@@ -60,6 +64,7 @@ static int parse_args(struct cdo *c, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "list-sympos", no_argument, NULL, 'L' },
+		{ "objtool-link", no_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int o;
@@ -77,6 +82,9 @@ static int parse_args(struct cdo *c, int argc, char **argv)
 			exit(0);
 		case 'L':
 			c->list_sympos = true;
+			break;
+		case 'O':
+			c->objtool_link = true;
 			break;
 		case 'V':
 			printf("create-diff-object (klpkit) %s\n", PROJECT_VERSION);

@@ -330,6 +330,10 @@ int build_special_sections(struct cdo *c)
 
 		if (kelf_is_rela(sec) || !sp || sp->companion_only || !sec->size)
 			continue;
+		if (sp->objtool_made && c->objtool_link) {
+			cdo_debug(c, "%s: left to objtool (--objtool-link)", sec->name);
+			continue;
+		}
 		if (!sec->data) {
 			cdo_error(c, "special section %s has no data", sec->name);
 			return -1;

@@ -62,6 +62,12 @@ struct special_section {
 	 * name after the row's "*".
 	 */
 	const char *refuse_site;
+	/*
+	 * Written by objtool.  When objtool runs on the linked patch module
+	 * (--objtool-link), it writes the table for all of the module's code
+	 * but skips a table the module already has, so none is copied.
+	 */
+	bool objtool_made;
 	const char *companion;		/* section named by the companion rule */
 	enum special_companion companion_kind;
 };

@@ -9,6 +9,8 @@
 #   exit N                    its exit status (default 3)
 #   changed F / new F         the exact set of changed / new functions
 #   size SECTION N            the output section SECTION has N bytes
+#   nosection SECTION         the output has no section SECTION
+#   args OPTION...            create-diff-object options for that diff
 #   symbol NAME VALUE         the output symbol NAME has st_value VALUE
 #   nops SECTION N            the output SECTION starts with N one-byte NOPs
 #   rela SECTION SYMBOL       a relocation of the output SECTION uses SYMBOL
@@ -28,16 +30,17 @@ mapfile -t cases < <(find "$CASES" -maxdepth 1 -name '*.S' -printf '%f\n' | sed 
 
 n=0
 for c in "${cases[@]}"; do
-	n=$((n + 4 + $(grep -c '^// expect: \(size\|symbol\|nops\|rela\|message\|with\)' "$CASES/$c.S")))
+	n=$((n + 4 + $(grep -c '^// expect: \(size\|nosection\|symbol\|nops\|rela\|message\|with\)' "$CASES/$c.S")))
 done
 plan "$n"
 
 # cdo NAME ORIG PATCHED [VAR=VALUE]: exit status in $rc, stderr in $err;
-# the parent (vmlinux) symbol table is that of ORIG
+# the parent (vmlinux) symbol table is that of ORIG; $ARGS: options
+ARGS=()
 cdo() {
 	err=$work/$1.err
 	readelf -s --wide "$2" >"$work/$1.symtab"
-	env ${4:+"$4"} "$CDO" "$2" "$3" vmlinux "$work/$1.symtab" /dev/null test \
+	env ${4:+"$4"} "$CDO" "${ARGS[@]}" "$2" "$3" vmlinux "$work/$1.symtab" /dev/null test \
 		"$work/$1.out.o" >/dev/null 2>"$err"
 	rc=$?
 	if grep -qE 'Sanitizer|runtime error' "$err"; then
@@ -49,6 +52,7 @@ for c in "${cases[@]}"; do
 	src=$CASES/$c.S o=$work/$c.orig.o p=$work/$c.patched.o
 	gcc -c -o "$o" "$src" 2>"$work/$c.as" && gcc -DPATCHED -c -o "$p" "$src" 2>>"$work/$c.as"
 	ok $? "$c: assembled twice" || diag_file "$work/$c.as"
+	ARGS=()
 	for v in orig patched; do
 		self=$(sed -n "s#^// expect: self $v ##p" "$src")
 		cdo "$c.self.$v" "$work/$c.$v.o" "$work/$c.$v.o"
@@ -56,6 +60,7 @@ for c in "${cases[@]}"; do
 		ok $? "$c: $v diffed against itself: exit ${self:-3} (got $rc)" || diag_file "$err"
 	done
 
+	read -r -a ARGS <<<"$(sed -n 's#^// expect: args ##p' "$src")"
 	cdo "$c" "$o" "$p"
 	out=$work/$c.out.o
 	want=$(sed -n 's#^// expect: exit ##p' "$src")
@@ -72,6 +77,10 @@ for c in "${cases[@]}"; do
 				awk -v s="$a" '{ sub(/^ *\[ *[0-9]+\] */, "") } $1 == s { print strtonum("0x" $5) }')
 			[ "$got" = "$b" ]
 			ok $? "$c: output section $a has $b bytes (got ${got:-none})" ||
+				diag "$(readelf -SW "$out" 2>&1 | tail -n 20)" ;;
+		nosection)
+			! readelf -SW "$out" 2>/dev/null | grep -qE "\] $a( |\$)"
+			ok $? "$c: the output has no section $a" ||
 				diag "$(readelf -SW "$out" 2>&1 | tail -n 20)" ;;
 		symbol)
 			got=$(readelf -sW "$out" 2>/dev/null | awk -v s="$a" '$8 == s { print strtonum("0x" $2) }')
@@ -98,6 +107,6 @@ for c in "${cases[@]}"; do
 			ok $? "$c: with $a: exit $want (got $rc), says '${b#message }'" ||
 				diag_file "$err" ;;
 		esac
-	done < <(sed -n 's#^// expect: \(size\|symbol\|nops\|rela\|message\|with\) \(.*\)#\1 \2#p' "$src")
+	done < <(sed -n 's#^// expect: \(size\|nosection\|symbol\|nops\|rela\|message\|with\) \(.*\)#\1 \2#p' "$src")
 done
 [ "$TAP_FAILED" -eq 0 ]
