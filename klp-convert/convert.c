@@ -775,7 +775,7 @@ int convert_module(const struct options *o, struct targets *tg)
 	struct conv c = { .o = o, .tg = tg };
 	const char *lp;
 	int ret = KC_EXIT_ERROR;
-	size_t i;
+	size_t i, pruned;
 
 	c.k = kelf_open(o->in, 0);
 	if (!c.k)
@@ -799,6 +799,11 @@ int convert_module(const struct options *o, struct targets *tg)
 		goto out;
 	if (c.refused)
 		goto refused;
+	if (prune_load_patched_calls(c.k, &pruned))
+		goto out;
+	if (pruned)
+		note(&c, "%s: %zu entr%s of calls livepatch relocates removed (the loader rewrites those calls before the relocations exist)",
+		     c.k->arch->load_patched_calls, pruned, pruned == 1 ? "y" : "ies");
 	if (fix_module_metadata(&c) || add_funcs_tag(&c))
 		goto out;
 	if (kelf_write(c.k, o->out))

@@ -46,6 +46,13 @@ int klprela_obj(const char *secname, char *obj, const char **why);
 /* Module names as the kernel knows them: '-' → '_'. */
 void modname_normalize(char *s);
 
+/*
+ * callsites.c: removes the entries of the arch's load_patched_calls table
+ * (x86-64: .call_sites) whose call is a livepatch relocation; *removed
+ * counts them.  0, or -1 on error.
+ */
+int prune_load_patched_calls(struct kelf *k, size_t *removed);
+
 /* symbols.c: symbol tables of the target kernel, kallsyms positions */
 struct target {
 	struct list_head list;

@@ -137,4 +137,5 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_window = 16,
 	.ftrace_loc_section = "__mcount_loc",
 	.entry_prefix = x86_64_entry_prefix,
+	.load_patched_calls = ".call_sites",
 };

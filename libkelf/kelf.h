@@ -361,6 +361,12 @@ struct kelf_arch {
 	 */
 	const char *(*external_refusal)(const struct kelf_section *relasec,
 					const struct kelf_rela *r);
+	/*
+	 * A table of s32 PC-relative pointers to call instructions that the
+	 * module loader rewrites before livepatch relocations are applied
+	 * (x86-64 6.2+: .call_sites, for call-depth tracking); NULL: none.
+	 */
+	const char *load_patched_calls;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
