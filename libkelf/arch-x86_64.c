@@ -3,7 +3,8 @@
  * x86-64: its relocation types (what each patches, whether it is
  * PC-relative, whether 6.1's apply_relocate_add() writes it from a
  * .klp.rela section), how a PC-relative target is biased, which
- * displacements are calls and jumps, the decoder, and ftrace's __fentry__.
+ * displacements are calls and jumps, the decoder, ftrace's __fentry__,
+ * and IBT's endbr64 and seal list.
  */
 #include <dis-asm.h>
 #include "kelf.h"
@@ -83,6 +84,9 @@ static int x86_64_decode(struct kelf_section *sec)
 	return kelf_decode_opcodes(sec, bfd_arch_i386, bfd_mach_x86_64);
 }
 
+/* endbr64; objtool's list of sealed ones (CONFIG_X86_KERNEL_IBT) */
+static const unsigned char x86_64_endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
 const struct kelf_arch kelf_arch_x86_64 = {
 	.name = "x86_64",
 	.machine = EM_X86_64,
@@ -98,4 +102,7 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_call = "__fentry__",
 	.ftrace_window = 16,
 	.ftrace_loc_section = "__mcount_loc",
+	.endbr = x86_64_endbr,
+	.endbr_len = sizeof(x86_64_endbr),
+	.endbr_seal_section = ".ibt_endbr_seal",
 };

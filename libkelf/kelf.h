@@ -269,6 +269,14 @@ void kelf_remove_symbol(struct kelf_symbol *sym);
 /* Sorted symbol list of a section is rebuilt after edits. */
 void kelf_invalidate_syms(struct kelf_section *sec);
 
+/*
+ * Copy @len bytes at offset @off of @sec into @buf: from the loaded data,
+ * or from the file when the object was opened KELF_SYMBOLS_ONLY (to read
+ * a few bytes of a large vmlinux).  -1 after an error message.
+ */
+int kelf_read_bytes(const struct kelf_section *sec, uint64_t off, void *buf,
+		    size_t len);
+
 /* SHF_COMPRESSED sections: inflate in place (clears the flag). */
 int kelf_uncompress(struct kelf_section *sec);
 
@@ -360,6 +368,17 @@ struct kelf_arch {
 	 */
 	const char *(*external_refusal)(const struct kelf_section *relasec,
 					const struct kelf_rela *r);
+	/*
+	 * Indirect branch tracking (x86 IBT): an indirect call must land on
+	 * the @endbr_len bytes @endbr at the function's entry.  The linked
+	 * kernel (and each module) lists in @endbr_seal_section (s32 offsets,
+	 * each relative to its own entry) the ENDBR of every function it never
+	 * takes the address of, and turns those into NOPs when it boots (or
+	 * loads the module).  NULL: no such convention.
+	 */
+	const unsigned char *endbr;
+	unsigned int endbr_len;
+	const char *endbr_seal_section;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
