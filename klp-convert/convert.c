@@ -417,7 +417,9 @@ static void describe_site(struct conv *c, struct kelf_section *base,
 	char line[512];
 
 	if (kelf_is_text(base))
-		where = source_line(c->o->in, base, off, line, sizeof(line));
+		where = source_line(c->o->in, base, off, NULL, line, sizeof(line));
+	else if (s && s->type == STT_OBJECT)
+		where = source_line(c->o->in, base, off, s->name, line, sizeof(line));
 	if (!where && s && s->file)
 		where = s->file->name;
 	if (s)

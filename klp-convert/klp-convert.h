@@ -162,11 +162,12 @@ int endbr_problem(struct target *t, const struct kelf_symbol *f, const char **wh
 void endbr_free(struct target *t);
 
 /*
- * srcline.c: "FILE:LINE" of offset @off of section @sec of the object at
- * @path, from its DWARF line table, in @buf; NULL when it has none.
+ * srcline.c: "FILE:LINE" in @buf from the DWARF of the object at @path:
+ * of offset @off of code section @sec, or (@var not NULL) where variable
+ * @var is defined; NULL when it has no such DWARF.
  */
 const char *source_line(const char *path, const struct kelf_section *sec,
-			uint64_t off, char *buf, size_t len);
+			uint64_t off, const char *var, char *buf, size_t len);
 
 /* convert.c */
 struct options {
