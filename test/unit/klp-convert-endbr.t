@@ -30,7 +30,7 @@ W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 F=$W/fx
 
-plan 18
+plan 20
 
 "$TOPDIR/test/unit/klp-convert/make-endbr-fixtures" "$F" >"$W/fx.log" 2>&1
 t $? "fixtures build (vmlinux with and without .ibt_endbr_seal, ibt-mod.ko, patch modules)" || diag_file "$W/fx.log"
@@ -111,6 +111,22 @@ run_kc "$W/c" "${IBT[@]}" p-lea.ko out-lea.ko
 [ "$rc" = 3 ] && cmp -s "$W/c.want" "$W/c.err"
 t $? "(c) leaq of a static without ENDBR (.klp.sym): refused with the function+offset and line of the lea (exit $rc)" ||
 	diff "$W/c.want" "$W/c.err" | sed 's/^/# /'
+
+# without DWARF in the module (kpatch-build): the site only; kpatch-build's
+# site_lines (lib/common.sh) adds the line from the patched object
+run_kc "$W/c2" "${IBT[@]}" p-lea-nodbg.ko out-lea.ko
+expect p-lea-nodbg.ko "new_k_caller+0xa (.text.new_k_caller+0xa)" vmlinux plain_static R_X86_64_PC32 "$NO_ENDBR" >"$W/c2.want"
+echo "p-lea-nodbg.ko: 1 problem: out-lea.ko not written" >>"$W/c2.want"
+[ "$rc" = 3 ] && cmp -s "$W/c2.want" "$W/c2.err"
+t $? "(c) a module without DWARF: the same refusal, without a line (exit $rc)" ||
+	diff "$W/c2.want" "$W/c2.err" | sed 's/^/# /'
+# shellcheck source=../../kpatch-build/lib/common.sh
+. "$TOPDIR/kpatch-build/lib/common.sh"
+sed 's/^p-lea.ko: /p-lea-nodbg.ko: /' "$W/c.want" >"$W/c3.want"
+site_lines p-lea.o p-data.o <"$W/c2.err" >"$W/c3.out"
+cmp -s "$W/c3.want" "$W/c3.out"
+t $? "(c) kpatch-build's site_lines adds the line of the lea from the patched object (addr2line)" ||
+	diff "$W/c3.want" "$W/c3.out" | sed 's/^/# /'
 
 # ---------------------------------------------------------------- (d) the patch's own function
 
