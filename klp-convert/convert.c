@@ -472,7 +472,8 @@ static int check_indirect_targets(struct conv *c)
 
 	kelf_for_each_section(sec, c->k) {
 		if (!kelf_is_rela(sec) || !sec->base ||
-		    !(sec->base->sh.sh_flags & SHF_ALLOC))
+		    !(sec->base->sh.sh_flags & SHF_ALLOC) ||
+		    kelf_endbr_exempt(sec->base))
 			continue;
 		for (i = 0; i < sec->nr_relas; i++)
 			if (check_address_taken(c, sec, &sec->relas[i]))

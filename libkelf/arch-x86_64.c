@@ -87,6 +87,19 @@ static int x86_64_decode(struct kelf_section *sec)
 /* endbr64; objtool's list of sealed ones (CONFIG_X86_KERNEL_IBT) */
 static const unsigned char x86_64_endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
 
+/*
+ * 6.12 tools/objtool/check.c validate_ibt(): "These sections can reference
+ * text addresses, but not with the intent to indirect branch to them"
+ * (.discard* and .debug* are not allocated in a module).
+ */
+static const char *const x86_64_endbr_exempt[] = {
+	".altinstructions", ".ibt_endbr_seal", ".orc_unwind_ip",
+	".parainstructions", ".retpoline_sites", ".smp_locks",
+	".static_call_sites", "_error_injection_whitelist", "_kprobe_blacklist",
+	"__bug_table", "__ex_table", "__jump_table", "__mcount_loc",
+	".kcfi_traps", "__patchable_function_entries", NULL,
+};
+
 const struct kelf_arch kelf_arch_x86_64 = {
 	.name = "x86_64",
 	.machine = EM_X86_64,
@@ -105,4 +118,5 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.endbr = x86_64_endbr,
 	.endbr_len = sizeof(x86_64_endbr),
 	.endbr_seal_section = ".ibt_endbr_seal",
+	.endbr_exempt = x86_64_endbr_exempt,
 };

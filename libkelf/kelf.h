@@ -379,6 +379,11 @@ struct kelf_arch {
 	const unsigned char *endbr;
 	unsigned int endbr_len;
 	const char *endbr_seal_section;
+	/*
+	 * Allocated sections whose references to a function are not meant
+	 * for an indirect branch (objtool's validate_ibt() list), NULL-ended.
+	 */
+	const char *const *endbr_exempt;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
@@ -411,6 +416,11 @@ bool kelf_has_ftrace_entry(const struct kelf_symbol *f);
  */
 const char *kelf_external_refusal(const struct kelf_section *relasec,
 				  const struct kelf_rela *r);
+/*
+ * Are references from @sec to a function never called through (its arch's
+ * endbr_exempt list: alternatives, exception tables, ...)?
+ */
+bool kelf_endbr_exempt(const struct kelf_section *sec);
 /* Bytes before function @f that belong to it (copied with it), usually 0. */
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
 /*

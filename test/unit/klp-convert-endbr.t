@@ -81,7 +81,7 @@ run_kc "$W/a" "${IBT[@]}" -v p-call.ko out-call.ko
 [ "$rc" = 0 ] && [ -s out-call.ko ] &&
 	readelf -rW out-call.ko | grep -q 'R_X86_64_PLT32 .* \.klp\.sym\.vmlinux\.sealed_fn,0' &&
 	readelf -rW out-call.ko | grep -q 'R_X86_64_PLT32 .* exported_sealed'
-t $? "(a) calls and a tail call to sealed functions and a call to a static without ENDBR: converted (exit 0)" || diag_file "$W/a.err"
+t $? "(a) calls and a tail call to sealed functions, a call to a static without ENDBR, a sealed function in .altinstructions: converted (exit 0)" || diag_file "$W/a.err"
 ! grep -q 'sealed ENDBR' "$W/a.err"
 t $? "(a) only calls: the seal list is not even read" || diag_file "$W/a.err"
 
