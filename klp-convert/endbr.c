@@ -51,7 +51,7 @@ static int read_vmlinux_seal(struct target *t, const struct kelf_section *sec)
 	unsigned char *raw;
 
 	if (sec->size % sizeof(int32_t)) {
-		kelf_error(t->kelf, "section '%s': size 0x%zx is not a multiple of 4 (s32 offsets)",
+		kelf_error(t->kelf, "section '%s': size 0x%zx is not a multiple of 4 (objtool writes s32 offsets): is this the target's vmlinux?",
 			   sec->name, sec->size);
 		return -1;
 	}
