@@ -75,28 +75,27 @@ static int read_vmlinux_seal(struct target *t, const struct kelf_section *sec)
 	return 0;
 }
 
-/* A module: each entry's relocation names the ENDBR (S + A; P cancels). */
+/*
+ * A module: each entry's relocation names the ENDBR (S + A; P cancels).
+ * The module is read whole (t->full, kept for the entry bytes).
+ */
 static int read_module_seal(struct target *t)
 {
 	const char *name = t->kelf->arch->endbr_seal_section;
 	struct kelf_section *sec;
-	struct kelf *k;
 	size_t i;
-	int ret = -1;
 
-	k = kelf_open(t->path, 0);
-	if (!k)
+	t->full = kelf_open(t->path, 0);
+	if (!t->full)
 		return -1;
-	sec = kelf_find_section(k, name);
-	if (!sec || !sec->rela) {
-		ret = 0;	/* nothing sealed */
-		goto out;
-	}
+	sec = kelf_find_section(t->full, name);
+	if (!sec || !sec->rela)
+		return 0;	/* nothing sealed */
 	t->sealed = calloc(sec->rela->nr_relas ? sec->rela->nr_relas : 1,
 			   sizeof(*t->sealed));
 	if (!t->sealed) {
-		kelf_error(k, "out of memory");
-		goto out;
+		kelf_error(t->full, "out of memory");
+		return -1;
 	}
 	for (i = 0; i < sec->rela->nr_relas; i++) {
 		const struct kelf_rela *r = &sec->rela->relas[i];
@@ -106,10 +105,7 @@ static int read_module_seal(struct target *t)
 		t->sealed[t->nr_sealed].shndx = r->sym->sec->index;
 		t->sealed[t->nr_sealed++].off = r->sym->sym.st_value + r->addend;
 	}
-	ret = 0;
-out:
-	kelf_close(k);
-	return ret;
+	return 0;
 }
 
 int endbr_load(struct target *t)
@@ -138,6 +134,8 @@ int endbr_load(struct target *t)
 
 void endbr_free(struct target *t)
 {
+	kelf_close(t->full);
+	t->full = NULL;
 	free(t->sealed);
 	t->sealed = NULL;
 	t->nr_sealed = 0;
@@ -160,6 +158,7 @@ int endbr_problem(struct target *t, const struct kelf_symbol *f,
 		  const char **why)
 {
 	const struct kelf_arch *a = t->kelf->arch;
+	const struct kelf_section *sec;
 	unsigned char entry[16];
 	uint64_t base, off;
 	bool short_fn;
@@ -176,13 +175,18 @@ int endbr_problem(struct target *t, const struct kelf_symbol *f,
 		*why = why_buf;
 		return 1;
 	}
-	base = t->vmlinux ? f->sec->sh.sh_addr : 0;
+	/* vmlinux: read from the file; a module: from its data, read whole */
+	sec = t->vmlinux ? f->sec :
+	      t->full ? kelf_section_by_index(t->full, f->sec->index) : NULL;
+	if (!sec)
+		return 0;
+	base = t->vmlinux ? sec->sh.sh_addr : 0;
 	if (a->endbr_len > sizeof(entry) || f->sym.st_value < base ||
-	    f->sec->sh.sh_type == SHT_NOBITS)
+	    sec->sh.sh_type == SHT_NOBITS)
 		return 0;
 	off = f->sym.st_value - base;
-	short_fn = off > f->sec->size || f->sec->size - off < a->endbr_len;
-	if (!short_fn && kelf_read_bytes(f->sec, off, entry, a->endbr_len))
+	short_fn = off > sec->size || sec->size - off < a->endbr_len;
+	if (!short_fn && kelf_read_bytes(sec, off, entry, a->endbr_len))
 		return -1;
 	if (short_fn || memcmp(entry, a->endbr, a->endbr_len)) {
 		*why = "which has no ENDBR at its entry: the compiler saw only direct calls to it";

@@ -59,6 +59,7 @@ struct target {
 	bool ibt;		/* it has the arch's seal section */
 	struct seal_loc *sealed;	/* sorted */
 	size_t nr_sealed;
+	struct kelf *full;	/* a module read whole for its seal list */
 };
 
 struct targets {

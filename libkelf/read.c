@@ -664,8 +664,10 @@ int kelf_read_bytes(const struct kelf_section *sec, uint64_t off, void *buf,
 		memcpy(buf, sec->data + off, len);
 		return 0;
 	}
-	if (sec->sh.sh_flags & SHF_COMPRESSED) {
-		kelf_error(k, "section '%s' is compressed and was not loaded", sec->name);
+	if ((sec->sh.sh_flags & SHF_COMPRESSED) || k->fd < 0) {
+		kelf_error(k, "section '%s': its data was not loaded%s", sec->name,
+			   k->fd < 0 ? " and the object has no file to read from" :
+			   " (compressed)");
 		return -1;
 	}
 	n = pread(k->fd, buf, len, (off_t)(sec->sh.sh_offset + off));

@@ -158,11 +158,12 @@ t $? "(e) without a seal list the pointers convert as before: .klp.sym.vmlinux.s
 
 run_kc "$W/m" "${IBT[@]}" -s ibt-mod.ko p-mod.ko out-mod.ko
 {
-	expect p-mod.ko "mod_ptrs+0x0 (.rodata.mod_ptrs+0x0, in $F/p-mod.c:5)" ibt_mod mod_sealed R_X86_64_64 "$(sealed ibt_mod)"
-	echo "p-mod.ko: 1 problem: out-mod.ko not written"
+	expect p-mod.ko "mod_ptrs+0x0 (.rodata.mod_ptrs+0x0, in $F/p-mod.c:6)" ibt_mod mod_sealed R_X86_64_64 "$(sealed ibt_mod)"
+	expect p-mod.ko "mod_ptrs+0x10 (.rodata.mod_ptrs+0x10, in $F/p-mod.c:6)" ibt_mod mod_plain R_X86_64_64 "$NO_ENDBR"
+	echo "p-mod.ko: 2 problems: out-mod.ko not written"
 } >"$W/m.want"
 [ "$rc" = 3 ] && cmp -s "$W/m.want" "$W/m.err"
-t $? "module patch: mod_sealed (in ibt_mod's .ibt_endbr_seal, a relocation) refused, mod_open accepted (exit $rc)" ||
+t $? "module patch: mod_sealed (in ibt_mod's .ibt_endbr_seal, a relocation) and mod_plain (no ENDBR) refused, mod_open accepted (exit $rc)" ||
 	diff "$W/m.want" "$W/m.err" | sed 's/^/# /'
 
 # ---------------------------------------------------------------- Debian's 6.12 -dbg vmlinux
