@@ -188,7 +188,8 @@ int endbr_problem(struct target *t, const struct kelf_symbol *f,
 	short_fn = off > sec->size || sec->size - off < a->endbr_len;
 	if (!short_fn && kelf_read_bytes(sec, off, entry, a->endbr_len))
 		return -1;
-	if (short_fn || memcmp(entry, a->endbr, a->endbr_len)) {
+	if ((short_fn || memcmp(entry, a->endbr, a->endbr_len)) &&
+	    !kelf_noendbr_by_design(t->kelf, f->name)) {
 		*why = "which has no ENDBR at its entry: the compiler saw only direct calls to it";
 		return 1;
 	}

@@ -100,6 +100,13 @@ static const char *const x86_64_endbr_exempt[] = {
 	".kcfi_traps", "__patchable_function_entries", NULL,
 };
 
+/*
+ * Static call trampolines (ARCH_DEFINE_STATIC_CALL_TRAMP: ANNOTATE_NOENDBR):
+ * static_call_update() passes their address to __static_call_update(),
+ * which patches the text; they are only ever reached by direct calls.
+ */
+static const char *const x86_64_noendbr_prefixes[] = { "__SCT__", NULL };
+
 const struct kelf_arch kelf_arch_x86_64 = {
 	.name = "x86_64",
 	.machine = EM_X86_64,
@@ -119,4 +126,5 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.endbr_len = sizeof(x86_64_endbr),
 	.endbr_seal_section = ".ibt_endbr_seal",
 	.endbr_exempt = x86_64_endbr_exempt,
+	.noendbr_prefixes = x86_64_noendbr_prefixes,
 };

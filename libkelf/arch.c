@@ -181,6 +181,16 @@ bool kelf_endbr_exempt(const struct kelf_section *sec)
 	return false;
 }
 
+bool kelf_noendbr_by_design(const struct kelf *k, const char *name)
+{
+	const char *const *p = k->arch->noendbr_prefixes;
+
+	for (; p && *p; p++)
+		if (!strncmp(name, *p, strlen(*p)))
+			return true;
+	return false;
+}
+
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
 {
 	const struct kelf_arch *a = f->kelf->arch;

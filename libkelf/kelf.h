@@ -384,6 +384,12 @@ struct kelf_arch {
 	 * for an indirect branch (objtool's validate_ibt() list), NULL-ended.
 	 */
 	const char *const *endbr_exempt;
+	/*
+	 * Name prefixes of functions that have no ENDBR by design and whose
+	 * address only serves text patching, never an indirect call (x86:
+	 * static call trampolines, ANNOTATE_NOENDBR), NULL-ended.
+	 */
+	const char *const *noendbr_prefixes;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
@@ -421,6 +427,8 @@ const char *kelf_external_refusal(const struct kelf_section *relasec,
  * endbr_exempt list: alternatives, exception tables, ...)?
  */
 bool kelf_endbr_exempt(const struct kelf_section *sec);
+/* Is function @name one its arch leaves without ENDBR by design? */
+bool kelf_noendbr_by_design(const struct kelf *k, const char *name);
 /* Bytes before function @f that belong to it (copied with it), usually 0. */
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
 /*

@@ -132,7 +132,7 @@ t $? "(c) kpatch-build's site_lines adds the line of the lea from the patched ob
 
 run_kc "$W/d" "${IBT[@]}" -v p-own.ko out-own.ko
 [ "$rc" = 0 ] && [ -s out-own.ko ] && ! grep -q 'error' "$W/d.err"
-t $? "(d) addresses of the patch's own new function and of open_fn (ENDBR, not sealed): converted (exit $rc)" || diag_file "$W/d.err"
+t $? "(d) addresses of the patch's own new function, of open_fn (ENDBR, not sealed) and of a static call trampoline (no ENDBR by design): converted (exit $rc)" || diag_file "$W/d.err"
 grep -qx 'klp-convert: vmlinux: 2 sealed ENDBR in .ibt_endbr_seal (IBT)' "$W/d.err"
 t $? "(d) -v: the seal list was read (2 entries)" || diag_file "$W/d.err"
 
