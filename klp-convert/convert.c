@@ -36,6 +36,9 @@ struct decision {
 	char obj[KLP_OBJNAME_MAX + 1];
 	char *canon;			/* .klp.sym.OBJ.NAME,POS */
 	char *plain;			/* NAME, when not a .klp.sym name */
+	struct target *tgt;		/* where it resolved (NULL: not known) */
+	struct kelf_symbol *tsym;
+	bool target_looked_up;		/* tgt/tsym of a vmlinux export */
 };
 
 struct klp_sec {
@@ -149,7 +152,9 @@ static void decide_klpsym(struct conv *c, struct decision *d)
 	if (!t) {
 		kelf_warn(c->k, "%s: not verified: no symbol table of '%s' (give --symbols %s=PATH%s)",
 			  s->name, ks.obj, ks.obj, strcmp(ks.obj, VMLINUX) ? " or --modules DIR" : "");
-	} else if (!target_resolve(t, ks.name, ks.pos, &why)) {
+	} else if ((d->tsym = target_resolve(t, ks.name, ks.pos, &why))) {
+		d->tgt = t;
+	} else {
 		refuse(c, "symbol '%s' would not resolve when the patch loads: %s; candidates in kallsyms order:",
 		       s->name, why);
 		target_print_candidates(stderr, t, ks.name);
@@ -185,6 +190,8 @@ static void decide_module_export(struct conv *c, struct decision *d,
 	} else if (target_position(t, g.v[0], &pos, &why)) {
 		refuse(c, "'%s': %s", s->name, why);
 	} else if (!set_klp(c, d, t->name, s->name, pos)) {
+		d->tgt = t;
+		d->tsym = g.v[0];
 		note(c, "%s: exported by module %s -> %s", s->name, t->name, d->canon);
 	} else {
 		c->refused++;
@@ -276,6 +283,8 @@ static void decide_global(struct conv *c, struct decision *d)
 		c->refused++;
 		return;
 	}
+	d->tgt = where;
+	d->tsym = found;
 	note(c, "%s: not exported, global of %s -> %s", s->name, where->name, d->canon);
 }
 
@@ -374,6 +383,107 @@ static int decide(struct conv *c)
 			       s->name);
 	}
 	return pick_owners(c);
+}
+
+/* Sealed ENDBR (endbr.c) */
+
+/* The target function a symbol of the module stands for, or NULL. */
+static struct kelf_symbol *target_function(struct conv *c, struct decision *d,
+					   struct target **t)
+{
+	struct symlist g;
+
+	if (d->act == ACT_KEEP && d->plain && !d->target_looked_up) {
+		/* a vmlinux export: the one global of that name in vmlinux */
+		d->target_looked_up = true;
+		d->tgt = targets_get(c->tg, VMLINUX);
+		if (d->tgt && !target_globals(d->tgt, d->plain, &g)) {
+			d->tsym = g.n == 1 ? g.v[0] : NULL;
+			symlist_free(&g);
+		}
+	}
+	if (d->act == ACT_NONE || !d->tgt || !d->tsym || d->tsym->type != STT_FUNC)
+		return NULL;
+	*t = d->tgt;
+	return d->tsym;
+}
+
+/* "new_fn+0x12 (.text.new_fn+0x12, in patch.c:14)" */
+static void describe_site(struct conv *c, struct kelf_section *base,
+			  uint64_t off, char *buf, size_t len)
+{
+	struct kelf_symbol *s = kelf_symbol_at(base, off);
+	const char *where = NULL;
+	char line[512];
+
+	if (kelf_is_text(base))
+		where = source_line(c->o->in, base, off, NULL, line, sizeof(line));
+	else if (s && s->type == STT_OBJECT)
+		where = source_line(c->o->in, base, off, s->name, line, sizeof(line));
+	if (!where && s && s->file)
+		where = s->file->name;
+	if (s)
+		snprintf(buf, len, "%s+0x%lx (%s+0x%lx%s%s)", s->name,
+			 (unsigned long)(off - s->sym.st_value), base->name,
+			 (unsigned long)off, where ? ", in " : "", where ? where : "");
+	else
+		snprintf(buf, len, "%s+0x%lx%s%s%s", base->name, (unsigned long)off,
+			 where ? " (in " : "", where ? where : "", where ? ")" : "");
+}
+
+/*
+ * Relocation @r of @relasec takes the address of a function of the target
+ * kernel (not a call or jump to it): refuse it if the kernel sealed that
+ * function's ENDBR or it has none.  -1 after an error.
+ */
+static int check_address_taken(struct conv *c, struct kelf_section *relasec,
+			       const struct kelf_rela *r)
+{
+	struct kelf_section *base = relasec->base;
+	struct decision *d = r->sym ? r->sym->priv : NULL;
+	const struct kelf_reloc_type *rt;
+	struct kelf_symbol *f;
+	struct target *t;
+	char site[1024];
+	const char *why;
+	int ret;
+
+	if (!d || (kelf_is_text(base) && kelf_is_branch(relasec, r)))
+		return 0;
+	f = target_function(c, d, &t);
+	/* the entry, not an address inside the function */
+	if (!f || r->addend + kelf_target_bias(relasec, r) != 0)
+		return 0;
+	ret = endbr_problem(t, f, &why);
+	if (ret <= 0)
+		return ret;
+	rt = kelf_reloc_type(c->k, r->type);
+	describe_site(c, base, r->offset, site, sizeof(site));
+	refuse(c, "%s takes the address of %s function '%s' (%s), %s; an indirect call through that pointer would crash with \"Missing ENDBR\" on a CPU that enforces indirect branch tracking: call %s through a wrapper function defined in the patch and take the wrapper's address (the address of a function the patch adds is fine), or use a pointer to %s that the kernel already holds",
+	       site, t->name, f->name, rt ? rt->name : "?", why, f->name, f->name);
+	return 0;
+}
+
+static int check_indirect_targets(struct conv *c)
+{
+	struct kelf_section *sec;
+	struct target *t;
+	size_t i;
+
+	kelf_for_each_section(sec, c->k) {
+		if (!kelf_is_rela(sec) || !sec->base ||
+		    !(sec->base->sh.sh_flags & SHF_ALLOC) ||
+		    kelf_endbr_exempt(sec->base))
+			continue;
+		for (i = 0; i < sec->nr_relas; i++)
+			if (check_address_taken(c, sec, &sec->relas[i]))
+				return -1;
+	}
+	list_for_each_entry(t, &c->tg->list, list)
+		if (t->seal_read && t->ibt)
+			note(c, "%s: %zu sealed ENDBR in %s (IBT)", t->name,
+			     t->nr_sealed, t->kelf->arch->endbr_seal_section);
+	return 0;
 }
 
 /* Moving relocations */
@@ -793,6 +903,8 @@ int convert_module(const struct options *o, struct targets *tg)
 	if (decide(&c))
 		goto out;
 	verify_funcs(&c);
+	if (check_indirect_targets(&c))
+		goto out;
 	if (c.refused)
 		goto refused;
 	if (move_all(&c) || finish_symbols(&c))

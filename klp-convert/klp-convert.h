@@ -61,6 +61,12 @@ struct target {
 	struct kelf *kelf;	/* loaded on first use, symbols only */
 	bool vmlinux;
 	bool failed;		/* loading failed (already reported) */
+	/* endbr.c: its seal list (IBT), read on first use */
+	bool seal_read, seal_failed;
+	bool ibt;		/* it has the arch's seal section */
+	struct seal_loc *sealed;	/* sorted */
+	size_t nr_sealed;
+	struct kelf *full;	/* a module read whole for its seal list */
 };
 
 struct targets {
@@ -150,6 +156,26 @@ char *kmeta_funcs_tag(const struct kmeta *m);
  * module (written late, when that module loads), or NULL if it can.
  */
 const char *late_reloc_refusal(const char *secname);
+
+/*
+ * endbr.c: indirect branch targets (x86 IBT).  endbr_load() reads @t's seal
+ * list if it has one (0 also when it has none, -1 after an error).
+ * endbr_problem(): 1 if an indirect call to function @f of @t would fault
+ * ("Missing ENDBR"), with the reason in *why; 0 if not, or if @t has no
+ * seal list (a kernel without IBT); -1 after an error.
+ */
+struct seal_loc;
+int endbr_load(struct target *t);
+int endbr_problem(struct target *t, const struct kelf_symbol *f, const char **why);
+void endbr_free(struct target *t);
+
+/*
+ * srcline.c: "FILE:LINE" in @buf from the DWARF of the object at @path:
+ * of offset @off of code section @sec, or (@var not NULL) where variable
+ * @var is defined; NULL when it has no such DWARF.
+ */
+const char *source_line(const char *path, const struct kelf_section *sec,
+			uint64_t off, const char *var, char *buf, size_t len);
 
 /* convert.c */
 struct options {

@@ -58,7 +58,8 @@ static void usage(FILE *f)
 "Exit status: 0 done (converted, check passed, listed); 1 error (unreadable\n"
 "or malformed input, out of memory); 2 usage error; 3 conversion refused:\n"
 "the module cannot be made loadable (unresolvable or ambiguous symbol, name\n"
-"over the loader's limits, relocation the 6.1 loader cannot apply), each\n"
+"over the loader's limits, relocation the 6.1 loader cannot apply, the\n"
+"address of a function an IBT target sealed or left without ENDBR), each\n"
 "reason printed with what to do; 4 --check found a problem.\n");
 }
 

@@ -63,6 +63,7 @@ void targets_free(struct targets *tg)
 	list_for_each_entry_safe(t, tmp, &tg->list, list) {
 		list_del(&t->list);
 		kelf_close(t->kelf);
+		endbr_free(t);
 		free(t->name);
 		free(t->path);
 		free(t);

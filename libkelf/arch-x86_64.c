@@ -3,7 +3,8 @@
  * x86-64: its relocation types (what each patches, whether it is
  * PC-relative, whether 6.1's apply_relocate_add() writes it from a
  * .klp.rela section), how a PC-relative target is biased, which
- * displacements are calls and jumps, the decoder, and ftrace's __fentry__.
+ * displacements are calls and jumps, the decoder, ftrace's __fentry__,
+ * and IBT's endbr64 and seal list.
  */
 #include <string.h>
 #include <dis-asm.h>
@@ -121,6 +122,29 @@ static int x86_64_decode(struct kelf_section *sec)
 	return kelf_decode_opcodes(sec, bfd_arch_i386, bfd_mach_x86_64);
 }
 
+/* endbr64; objtool's list of sealed ones (CONFIG_X86_KERNEL_IBT) */
+static const unsigned char x86_64_endbr[] = { 0xf3, 0x0f, 0x1e, 0xfa };
+
+/*
+ * 6.12 tools/objtool/check.c validate_ibt(): "These sections can reference
+ * text addresses, but not with the intent to indirect branch to them"
+ * (.discard* and .debug* are not allocated in a module).
+ */
+static const char *const x86_64_endbr_exempt[] = {
+	".altinstructions", ".ibt_endbr_seal", ".orc_unwind_ip",
+	".parainstructions", ".retpoline_sites", ".smp_locks",
+	".static_call_sites", "_error_injection_whitelist", "_kprobe_blacklist",
+	"__bug_table", "__ex_table", "__jump_table", "__mcount_loc",
+	".kcfi_traps", "__patchable_function_entries", NULL,
+};
+
+/*
+ * Static call trampolines (ARCH_DEFINE_STATIC_CALL_TRAMP: ANNOTATE_NOENDBR):
+ * static_call_update() passes their address to __static_call_update(),
+ * which patches the text; they are only ever reached by direct calls.
+ */
+static const char *const x86_64_noendbr_prefixes[] = { "__SCT__", NULL };
+
 const struct kelf_arch kelf_arch_x86_64 = {
 	.name = "x86_64",
 	.machine = EM_X86_64,
@@ -138,4 +162,9 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_loc_section = "__mcount_loc",
 	.entry_prefix = x86_64_entry_prefix,
 	.load_patched_calls = ".call_sites",
+	.endbr = x86_64_endbr,
+	.endbr_len = sizeof(x86_64_endbr),
+	.endbr_seal_section = ".ibt_endbr_seal",
+	.endbr_exempt = x86_64_endbr_exempt,
+	.noendbr_prefixes = x86_64_noendbr_prefixes,
 };

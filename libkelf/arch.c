@@ -171,6 +171,26 @@ bool kelf_host_order(const struct kelf *k)
 	return k->ehdr.e_ident[EI_DATA] == host;
 }
 
+bool kelf_endbr_exempt(const struct kelf_section *sec)
+{
+	const char *const *n = sec->kelf->arch->endbr_exempt;
+
+	for (; n && *n; n++)
+		if (!strcmp(sec->name, *n))
+			return true;
+	return false;
+}
+
+bool kelf_noendbr_by_design(const struct kelf *k, const char *name)
+{
+	const char *const *p = k->arch->noendbr_prefixes;
+
+	for (; p && *p; p++)
+		if (!strncmp(name, *p, strlen(*p)))
+			return true;
+	return false;
+}
+
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
 {
 	const struct kelf_arch *a = f->kelf->arch;

@@ -269,6 +269,14 @@ void kelf_remove_symbol(struct kelf_symbol *sym);
 /* Sorted symbol list of a section is rebuilt after edits. */
 void kelf_invalidate_syms(struct kelf_section *sec);
 
+/*
+ * Copy @len bytes at offset @off of @sec into @buf: from the loaded data,
+ * or from the file when the object was opened KELF_SYMBOLS_ONLY (to read
+ * a few bytes of a large vmlinux).  -1 after an error message.
+ */
+int kelf_read_bytes(const struct kelf_section *sec, uint64_t off, void *buf,
+		    size_t len);
+
 /* SHF_COMPRESSED sections: inflate in place (clears the flag). */
 int kelf_uncompress(struct kelf_section *sec);
 
@@ -367,6 +375,28 @@ struct kelf_arch {
 	 * (x86-64 6.2+: .call_sites, for call-depth tracking); NULL: none.
 	 */
 	const char *load_patched_calls;
+	/*
+	 * Indirect branch tracking (x86 IBT): an indirect call must land on
+	 * the @endbr_len bytes @endbr at the function's entry.  The linked
+	 * kernel (and each module) lists in @endbr_seal_section (s32 offsets,
+	 * each relative to its own entry) the ENDBR of every function it never
+	 * takes the address of, and turns those into NOPs when it boots (or
+	 * loads the module).  NULL: no such convention.
+	 */
+	const unsigned char *endbr;
+	unsigned int endbr_len;
+	const char *endbr_seal_section;
+	/*
+	 * Allocated sections whose references to a function are not meant
+	 * for an indirect branch (objtool's validate_ibt() list), NULL-ended.
+	 */
+	const char *const *endbr_exempt;
+	/*
+	 * Name prefixes of functions that have no ENDBR by design and whose
+	 * address only serves text patching, never an indirect call (x86:
+	 * static call trampolines, ANNOTATE_NOENDBR), NULL-ended.
+	 */
+	const char *const *noendbr_prefixes;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
@@ -399,6 +429,13 @@ bool kelf_has_ftrace_entry(const struct kelf_symbol *f);
  */
 const char *kelf_external_refusal(const struct kelf_section *relasec,
 				  const struct kelf_rela *r);
+/*
+ * Are references from @sec to a function never called through (its arch's
+ * endbr_exempt list: alternatives, exception tables, ...)?
+ */
+bool kelf_endbr_exempt(const struct kelf_section *sec);
+/* Is function @name one its arch leaves without ENDBR by design? */
+bool kelf_noendbr_by_design(const struct kelf *k, const char *name);
 /* Bytes before function @f that belong to it (copied with it), usually 0. */
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
 /*

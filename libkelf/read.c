@@ -647,3 +647,35 @@ fail:
 	kelf_close(k);
 	return NULL;
 }
+
+int kelf_read_bytes(const struct kelf_section *sec, uint64_t off, void *buf,
+		    size_t len)
+{
+	const struct kelf *k = sec->kelf;
+	ssize_t n;
+
+	if (off > sec->size || len > sec->size - off ||
+	    sec->sh.sh_type == SHT_NOBITS) {
+		kelf_error(k, "section '%s': %zu bytes at 0x%lx are outside its data",
+			   sec->name, len, (unsigned long)off);
+		return -1;
+	}
+	if (sec->data) {
+		memcpy(buf, sec->data + off, len);
+		return 0;
+	}
+	if ((sec->sh.sh_flags & SHF_COMPRESSED) || k->fd < 0) {
+		kelf_error(k, "section '%s': its data was not loaded%s", sec->name,
+			   k->fd < 0 ? " and the object has no file to read from" :
+			   " (compressed)");
+		return -1;
+	}
+	n = pread(k->fd, buf, len, (off_t)(sec->sh.sh_offset + off));
+	if (n != (ssize_t)len) {
+		kelf_error(k, "section '%s': cannot read %zu bytes at 0x%lx: %s",
+			   sec->name, len, (unsigned long)off,
+			   n < 0 ? strerror(errno) : "the file is shorter");
+		return -1;
+	}
+	return 0;
+}

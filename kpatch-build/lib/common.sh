@@ -23,6 +23,10 @@
 #   json_str STRING | json_num N | json_null | json_str_array STRING...
 #                                JSON values on stdout (strings escaped per
 #                                RFC 8259: quote, backslash, control characters)
+#   site_lines OBJ...            copy stdin to stdout, adding FILE:LINE to
+#                                klp-convert's "FUNC+0xOFF (SEC+0xOFF) takes
+#                                the address of" refusals that have none, from
+#                                the DWARF of the OBJ defining FUNC (addr2line)
 
 # ---------------------------------------------------------------- the banner
 
@@ -205,4 +209,39 @@ json_str_array() {	# json_str_array STRING...: ["...", ...]
 		sep=', '
 	done
 	printf ']'
+}
+
+# ---------------------------------------------------------------- source lines
+
+# _site_line FUNC OFF OBJ...: FILE:LINE of FUNC+OFF in the first OBJ that
+# defines function FUNC (its patched object, built with debug info)
+_site_line() {
+	local fn=$1 off=$2 o val ndx sec where
+	shift 2
+	for o; do
+		read -r val ndx < <(readelf -sW "$o" 2>/dev/null |
+			awk -v f="$fn" '$8 == f && $4 == "FUNC" && $7 ~ /^[0-9]+$/ { print $2, $7; exit }')
+		[ -n "${ndx:-}" ] || continue
+		sec=$(readelf -SW "$o" | sed -n "s/^ *\[ *$ndx\] \([^ ]*\) .*/\1/p")
+		where=$(addr2line -e "$o" -j "$sec" "$(printf '0x%x' $((0x$val + 0x$off)))" 2>/dev/null)
+		where=${where%% (discriminator*}
+		case $where in
+		'' | '??'* | *':?' | *':0') continue ;;
+		esac
+		printf '%s' "$where"
+		return 0
+	done
+	return 1
+}
+
+site_lines() {	# site_lines OBJ...: stdin to stdout, refusals with their line
+	local line where
+	local re='^(.*: error: )([A-Za-z0-9_.$]+)\+0x([0-9a-f]+) \(([^ ,()]+\+0x[0-9a-f]+)\)( takes the address of .*)$'
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]] &&
+			where=$(_site_line "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "$@"); then
+			line="${BASH_REMATCH[1]}${BASH_REMATCH[2]}+0x${BASH_REMATCH[3]} (${BASH_REMATCH[4]}, in $where)${BASH_REMATCH[5]}"
+		fi
+		printf '%s\n' "$line"
+	done
 }

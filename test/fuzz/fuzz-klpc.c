@@ -7,6 +7,8 @@
  *   1  --check the input as a converted module
  *   2  --list vmlinux with the input as vmlinux's symbol table
  *   3  --list fake_mod with the input as fake-mod.ko
+ *   4  convert the fixtures' patch.ko with the input as vmlinux (its
+ *      .ibt_endbr_seal is read: patch.ko takes the address of a_caller)
  * The tool runs as klpc_main() (its main() built with -Dmain=klpc_main).
  */
 #include <getopt.h>
@@ -19,7 +21,7 @@ int klpc_main(int argc, char **argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char vmlinux[600], fakemod[600], othermod[600], symvers[600];
+static char vmlinux[600], fakemod[600], othermod[600], symvers[600], patch[600];
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -33,6 +35,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(fakemod, sizeof(fakemod), "fake_mod=%s/fake-mod.ko", fx);
 	snprintf(othermod, sizeof(othermod), "other_mod=%s/other-mod.ko", fx);
 	snprintf(symvers, sizeof(symvers), "%s/Module.symvers", fx);
+	snprintf(patch, sizeof(patch), "%s/patch.ko", fx);
 	return 0;
 }
 
@@ -45,11 +48,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	mode = data[0] % 4;
+	mode = data[0] % 5;
 	fuzz_write(in, data + 1, size - 1);
 	argv[argc++] = "klp-convert";
 	argv[argc++] = "-s";
-	if (mode == 2) {
+	if (mode == 2 || mode == 4) {
 		snprintf(spec, sizeof(spec), "vmlinux=%s", in);
 		argv[argc++] = spec;
 	} else {
@@ -75,6 +78,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "--check";
 		argv[argc++] = (char *)in;
 		break;
+	case 4:
+		argv[argc++] = patch;
+		argv[argc++] = (char *)fuzz_path(1, "out.ko");
+		break;
 	default:
 		argv[argc++] = "--list";
 		argv[argc++] = mode == 2 ? "vmlinux" : "fake_mod";
@@ -87,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "fuzz-klpc: exit status %d\n", ret);
 		abort();
 	}
-	if (mode == 0 && !ret) {
+	if ((mode == 0 || mode == 4) && !ret) {
 		struct kelf *k = kelf_open(fuzz_path(1, "out.ko"), 0);
 
 		if (!k) {
