@@ -50,6 +50,8 @@ struct sym_info {
 	bool ignored;		/* KPATCH_IGNORE_FUNCTION */
 	struct kelf_symbol *parent;	/* .cold/.part child → parent */
 	struct kelf_symbol *pfx;	/* __pfx_ symbol in front of a function */
+	bool is_pfx;			/* this is one: copied as its function's
+					   entry prefix, never on its own */
 	char *canon;		/* name with compiler numbering removed */
 	struct kelf_symbol *out;	/* the copy (or external reference) */
 	const char *reason;	/* why it changed, for the report */

@@ -75,7 +75,7 @@ static int include_symbol(struct cdo *c, struct kelf_symbol *s)
 {
 	struct sym_info *y = YI(s);
 
-	if (y->include || !(is_function(s) || is_data_object(s)))
+	if (y->include || y->is_pfx || !(is_function(s) || is_data_object(s)))
 		return 0;
 	if (is_function(s) ? y->status == ST_SAME : !needs_copy(s))
 		return 0;
@@ -184,7 +184,7 @@ static int include_new_globals(struct cdo *c)
 		enum sec_kind k;
 
 		if (s->bind == STB_LOCAL || YI(s)->status != ST_NEW || YI(s)->ignored ||
-		    !(is_function(s) || is_data_object(s)))
+		    YI(s)->is_pfx || !(is_function(s) || is_data_object(s)))
 			continue;
 		k = SI(s->sec)->kind;
 		if (k != SK_TEXT && k != SK_DATA && k != SK_RODATA && k != SK_BSS)

@@ -149,8 +149,10 @@ static int prepare_symbols(struct cdo *c, struct kelf *k)
 			struct kelf_symbol *f;
 
 			kelf_for_each_symbol_named(f, k, s->name + 6)
-				if (is_function(f))
+				if (is_function(f)) {
 					YI(f)->pfx = s;
+					YI(s)->is_pfx = true;
+				}
 		}
 	}
 	return 0;
