@@ -880,12 +880,19 @@ static int add_funcs_tag(struct conv *c)
 	return ret;
 }
 
+static void note_pruned(void *arg, const struct kelf_load_table *lt, size_t removed)
+{
+	note(arg, "%s: %zu entr%s removed: the loader reads %s before livepatch relocates %s",
+	     lt->name, removed, removed == 1 ? "y" : "ies",
+	     removed == 1 ? "it" : "them", removed == 1 ? "it" : "them");
+}
+
 int convert_module(const struct options *o, struct targets *tg)
 {
 	struct conv c = { .o = o, .tg = tg };
 	const char *lp;
 	int ret = KC_EXIT_ERROR;
-	size_t i, pruned;
+	size_t i;
 
 	c.k = kelf_open(o->in, 0);
 	if (!c.k)
@@ -911,11 +918,8 @@ int convert_module(const struct options *o, struct targets *tg)
 		goto out;
 	if (c.refused)
 		goto refused;
-	if (prune_load_patched_calls(c.k, &pruned))
+	if (prune_load_tables(c.k, note_pruned, &c))
 		goto out;
-	if (pruned)
-		note(&c, "%s: %zu entr%s of calls livepatch relocates removed (the loader rewrites those calls before the relocations exist)",
-		     c.k->arch->load_patched_calls, pruned, pruned == 1 ? "y" : "ies");
 	if (fix_module_metadata(&c) || add_funcs_tag(&c))
 		goto out;
 	if (kelf_write(c.k, o->out))

@@ -47,11 +47,12 @@ int klprela_obj(const char *secname, char *obj, const char **why);
 void modname_normalize(char *s);
 
 /*
- * callsites.c: removes the entries of the arch's load_patched_calls table
- * (x86-64: .call_sites) whose call is a livepatch relocation; *removed
- * counts them.  0, or -1 on error.
+ * loadtables.c: removes the entries of the arch's load_tables the loader
+ * would read before livepatch relocates them; @note is told about each
+ * table that lost entries.  0, or -1 on error.
  */
-int prune_load_patched_calls(struct kelf *k, size_t *removed);
+typedef void (*prune_note_fn)(void *arg, const struct kelf_load_table *lt, size_t removed);
+int prune_load_tables(struct kelf *k, prune_note_fn note, void *arg);
 
 /* symbols.c: symbol tables of the target kernel, kallsyms positions */
 struct target {

@@ -117,6 +117,17 @@ static unsigned int x86_64_entry_prefix(const struct kelf_symbol *f)
 	return f->sym.st_value - at;
 }
 
+/*
+ * .call_sites (s32 to a call; 6.2+ call-depth tracking rewrites the call's
+ * displacement, after the 0xe8 opcode); .static_call_sites (struct
+ * static_call_site { s32 addr, key; }: the notifier reads the key).
+ */
+static const struct kelf_load_table x86_64_load_tables[] = {
+	{ .name = ".call_sites", .entry_size = 4, .field = 0, .insn_disp = 1 },
+	{ .name = ".static_call_sites", .entry_size = 8, .field = 4, .insn_disp = -1 },
+	{ .name = NULL },
+};
+
 static int x86_64_decode(struct kelf_section *sec)
 {
 	return kelf_decode_opcodes(sec, bfd_arch_i386, bfd_mach_x86_64);
@@ -161,7 +172,7 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_window = 16,
 	.ftrace_loc_section = "__mcount_loc",
 	.entry_prefix = x86_64_entry_prefix,
-	.load_patched_calls = ".call_sites",
+	.load_tables = x86_64_load_tables,
 	.endbr = x86_64_endbr,
 	.endbr_len = sizeof(x86_64_endbr),
 	.endbr_seal_section = ".ibt_endbr_seal",

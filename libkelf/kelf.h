@@ -370,11 +370,11 @@ struct kelf_arch {
 	const char *(*external_refusal)(const struct kelf_section *relasec,
 					const struct kelf_rela *r);
 	/*
-	 * A table of s32 PC-relative pointers to call instructions that the
-	 * module loader rewrites before livepatch relocations are applied
-	 * (x86-64 6.2+: .call_sites, for call-depth tracking); NULL: none.
+	 * Tables the module loader walks before livepatch writes the
+	 * relocations of modules (x86-64 6.2+: .call_sites, .static_call_sites);
+	 * ended by an empty name; NULL: none.
 	 */
-	const char *load_patched_calls;
+	const struct kelf_load_table *load_tables;
 	/*
 	 * Indirect branch tracking (x86 IBT): an indirect call must land on
 	 * the @endbr_len bytes @endbr at the function's entry.  The linked
@@ -397,6 +397,19 @@ struct kelf_arch {
 	 * static call trampolines, ANNOTATE_NOENDBR), NULL-ended.
 	 */
 	const char *const *noendbr_prefixes;
+};
+
+/*
+ * One table of the loader (struct kelf_arch.load_tables): entries of
+ * @entry_size bytes with an s32 PC-relative reference at @field.  With
+ * @insn_disp >= 0 the reference points at an instruction whose displacement
+ * at +@insn_disp the loader reads; with -1 it reads the reference itself.
+ */
+struct kelf_load_table {
+	const char *name;
+	unsigned int entry_size;
+	unsigned int field;
+	int insn_disp;
 };
 
 /* The arch of e_machine @machine, or of that name; NULL if unknown. */
