@@ -51,14 +51,15 @@ ok $? "default-release 6.x: a usage error naming it" || diag_file "$T/err"
 rm -rf "${KLPKIT_CACHE:?}"/*
 
 # --- the releases apt can fetch, computed independently ----------------------------
-if [ -z "$(apt-cache pkgnames linux-source- 2>/dev/null)" ]; then
+apt-cache pkgnames linux- 2>/dev/null >"$T/names"	# one apt-cache run for every listing below
+if ! grep -q '^linux-source-' "$T/names"; then
 	skip 12 "apt's package lists are empty (apt-get update)"
 	[ "$TAP_FAILED" -eq 0 ]
 	exit
 fi
 # every -dbg package of a release (three-number version: the metapackages
 # linux-image-6.12-amd64-dbg have two), then those apt has for this architecture
-mapfile -t cands < <(apt-cache pkgnames linux-image- | sed -n 's/^linux-image-\([0-9]*\.[0-9]*\.[0-9].*\)-dbg$/\1/p' | sort -u)
+mapfile -t cands < <(sed -n 's/^linux-image-\([0-9]*\.[0-9]*\.[0-9].*\)-dbg$/\1/p' "$T/names" | sort -u)
 args=()
 for k in "${cands[@]}"; do args+=("linux-image-$k-dbg:$arch"); done
 apt-cache show "${args[@]}" 2>/dev/null | sed -n 's/^Package: linux-image-\(.*\)-dbg$/\1/p' | sort -uV >"$T/want"
@@ -95,7 +96,7 @@ meta=''
 while read -r m; do
 	s=${m%%-*} f=${m#*-}
 	grep -qE "^${s//./\\.}\.[0-9]+[-+][^-]*-$f\$" "$T/want" && { meta=$m; break; }
-done < <(apt-cache pkgnames linux-image- | sed -n 's/^linux-image-\([0-9]*\.[0-9]*-[a-z].*\)$/\1/p' |
+done < <(sed -n 's/^linux-image-\([0-9]*\.[0-9]*-[a-z].*\)$/\1/p' "$T/names" |
 	grep -v -- '-dbg$\|-unsigned$\|-template$' | sort -V)
 if [ -n "$meta" ]; then
 	kc check-release "$meta"
