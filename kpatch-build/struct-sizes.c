@@ -11,6 +11,9 @@
 #include <linux/printk.h>
 #include <linux/static_call_types.h>
 #include <asm/alternative.h>
+/* before asm/extable.h: without CONFIG_X86_MCE (Debian's cloud-amd64) its
+ * ex_handler_msr_mce() calls cpu_relax() */
+#include <asm/processor.h>
 #include <asm/extable.h>
 #include <asm/orc_types.h>
 #include <asm/paravirt_types.h>

@@ -4,11 +4,16 @@
 TOPDIR=${TOPDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 KERNEL_CACHE=$TOPDIR/kpatch-build/kernel-cache
 
-# kernel_release: the Debian release the tests target (KLPKIT_TEST_KREL or
-# the stock 6.1 kernel).
+# kernel_release: the Debian release the tests target.  One variable
+# selects it: KLPKIT_TEST_KREL names the release (6.1.0-57-cloud-amd64);
+# else KLPKIT_TEST_SERIES names a series (6.12: kernel-cache default-release
+# 6.12, its newest release); else the stock 6.1 kernel.  KLPKIT_TEST_KREL wins
+# when both are set.
 kernel_release() {
 	if [ -n "${KLPKIT_TEST_KREL:-}" ]; then
 		echo "$KLPKIT_TEST_KREL"
+	elif [ -n "${KLPKIT_TEST_SERIES:-}" ]; then
+		"$KERNEL_CACHE" default-release "$KLPKIT_TEST_SERIES"
 	else
 		"$KERNEL_CACHE" default-release
 	fi

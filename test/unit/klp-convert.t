@@ -257,8 +257,9 @@ t $? "--help documents the exit status"
 
 # ---------------------------------------------------------------- the real -dbg vmlinux
 
-KERNEL_CACHE=$TOPDIR/kpatch-build/kernel-cache
-krel=${KLPKIT_TEST_KREL:-$("$KERNEL_CACHE" default-release 2>"$W/fetch.err")}
+# KERNEL_CACHE and the test kernel release (KLPKIT_TEST_KREL, KLPKIT_TEST_SERIES)
+. "$TOPDIR/test/lib/kernel.sh"
+krel=$(kernel_release 2>"$W/fetch.err")
 frc=$?
 real_vmlinux='' real_symvers=''
 if [ -n "$krel" ]; then

@@ -17,7 +17,7 @@ PATCH=$TOPDIR/kpatch-build/demo/cmdline-marker.patch
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-plan 58
+plan 62
 
 # is WHAT GOT WANT
 is() {
@@ -111,6 +111,10 @@ pt() { "$PT" -s "$tree" -v "$T/vmlinux" "$@" 2>"$T/pt.err"; }
 is "provider-tree default-release: the vmlinux's release" "$(pt default-release)" 6.1.99-custom
 pt check-release 6.1.99-custom && ! pt check-release 6.1.0-57-amd64
 ok $? "provider-tree check-release: 0 for it, 1 for another"
+is "provider-tree default-release SERIES: the vmlinux's release when it is of SERIES" "$(pt default-release 6.1)" 6.1.99-custom
+pt default-release 6.12 >/dev/null
+[ $? -eq 1 ] && grep -qF "is the vmlinux of 6.1.99-custom, not of the series 6.12" "$T/pt.err"
+ok $? "provider-tree default-release of another series: 1, naming both" || diag_file "$T/pt.err"
 touch "$tree/Module.symvers"
 is "provider-tree path: tree, vmlinux, config, symvers, modules" \
 	"$(for w in tree vmlinux config symvers; do pt path 6.1.99-custom "$w"; done; pt --modules-dir "$T/mods" path 6.1.99-custom modules)" \
@@ -163,6 +167,8 @@ refused 1 "$tree/.config is missing: the tree is not configured" "a tree without
 mv "$tree/config.saved" "$tree/.config"
 kpb -s "$tree" -v "$T/vmlinux" -a 6.1.0-57-amd64
 refused 1 "$T/vmlinux is the vmlinux of 6.1.99-custom, not of 6.1.0-57-amd64" "-a of another release than the vmlinux's: one line"
+kpb -s "$tree" -v "$T/vmlinux" -a 6.12
+refused 1 "$T/vmlinux is the vmlinux of 6.1.99-custom, not of the series 6.12" "-a SERIES of another series than the vmlinux's: one line"
 echo '#define UTS_RELEASE "6.1.98"' >"$tree/include/generated/utsrelease.h"
 kpb -s "$tree" -v "$T/vmlinux"
 refused 1 "$tree builds release 6.1.98 (include/generated/utsrelease.h) but $T/vmlinux is 6.1.99-custom" \
@@ -190,8 +196,12 @@ KPB_CACHE=$T/kc kpb -a 6.1.0-9-amd64 --report "$T/kc.json"
 [ "$rc" -eq 4 ] && grep -qF "CONFIG_LIVEPATCH is not enabled in 6.1.0-9-amd64's config" "$T/out" &&
 	[ "$(jq -r .provider "$T/kc.json")" = kernel-cache ]
 ok $? "without -s the target provider is kernel-cache (its tree is the one checked)" || diag_file "$T/out"
-"$KC" check-release 6.1.0-57-amd64 && ! "$KC" check-release 6.1.0-57-arm64 2>/dev/null
-ok $? "kernel-cache check-release: *-amd64 only"
+# (releases apt can fetch: kernel-cache-releases.t)
+mkdir -p "$T/noapt"
+printf '#!/bin/sh\nexit 100\n' >"$T/noapt/apt-cache"
+chmod +x "$T/noapt/apt-cache"
+PATH=$T/noapt:$PATH KLPKIT_CACHE=$T/kc "$KC" check-release 6.1.0-9-amd64
+ok $? "kernel-cache check-release: a release in the cache (info without ARCH) is served without apt"
 is "kernel-cache path KREL image: the vmlinuz" "$(KLPKIT_CACHE=$T/kc "$KC" path 6.1.0-9-amd64 image)" \
 	"$kc/image/boot/vmlinuz-6.1.0-9-amd64"
 
@@ -240,4 +250,8 @@ fake compiler -a 9.9.9-fake
 ok $? "a provider's compiler mismatch (exit 4): its lines, then what to do" || diag_file "$T/out"
 fake ok
 is "without -a, -s or -v: the running kernel, if check-release accepts it" "$(head -n 1 "$T/fake.log")" "check-release $(uname -r)"
+fake ok -a 6.12
+[ "$(head -n 2 "$T/fake.log")" = "default-release 6.12"$'\n'"prepare 9.9.9-fake" ] &&
+	grep -qF 'kpatch-build: -a 6.12: the target is 9.9.9-fake' "$T/out"
+ok $? "-a SERIES: the provider's default-release SERIES is the target (and said)" || { diag_file "$T/fake.log"; diag_file "$T/out"; }
 [ "$TAP_FAILED" -eq 0 ]

@@ -7,8 +7,10 @@
 #   KLP_TOPDIR, KLP_KERNEL_CACHE, KLP_VM_RUN, KLP_VM_LIB
 # Kernel
 #   klp_krel                      the release under test: $KLPKIT_TEST_KREL (the one
-#                                 variable every test reads), else Debian 12's
-#                                 stock 6.1 (kernel-cache default-release)
+#                                 variable every test reads), else the newest of
+#                                 the series $KLPKIT_TEST_SERIES (e.g. 6.12), else
+#                                 Debian 12's stock 6.1 (kernel_release of
+#                                 test/lib/kernel.sh)
 #   klp_prepare KREL              kernel-cache prepare KREL; prints the tree;
 #                                 returns kernel-cache's status (3 = apt/mirror problem)
 #   klp_need_kernel               the preamble of a test file: sets KREL, TREE,
