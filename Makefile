@@ -7,11 +7,13 @@
 #                        directories, the long stress run
 #   make unit            unit tests only
 #   make integration     kpatch-build + qemu tests against Debian's 6.1 kernel
+#                        (and 31-debian-6.12.t: Debian's 6.12 kernel)
 #   make lint            shellcheck on every bash script
 #   make fuzz FUZZ_SECONDS=N  every libFuzzer harness (test/fuzz) N seconds
 #   make deps            install the Debian packages everything needs
 #   make install PREFIX=/usr/local DESTDIR=...
 #   make demo            build a sample livepatch and show it working in a VM
+#                        (KSERIES=6.12: on Debian's 6.12 kernel)
 
 TOPDIR     := $(CURDIR)
 PREFIX     ?= /usr/local
@@ -71,8 +73,9 @@ fuzz: deps all
 bench: all
 	@scripts/bench-elf
 
+# KSERIES=6.12: the demo on Debian's 6.12 kernel (default: the stock 6.1)
 demo: deps all
-	@kpatch-build/kpatch-demo
+	@kpatch-build/kpatch-demo $(KSERIES)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) \

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The integration suite: every patch in debian-6.1/ is built with kpatch-build
-# against Debian's current 6.1 kernel, and every NAME-LOADED.test runs in that
-# kernel (qemu -accel tcg) with module NAME loaded by the test itself.
+# The integration suite: every patch in debian-SERIES/ is built with
+# kpatch-build against the test kernel (kernel_release: Debian's current 6.1
+# kernel unless KLPKIT_TEST_KREL says otherwise; SERIES is its series, 6.1 or
+# 6.12), and every NAME-LOADED.test runs in that kernel (qemu -accel tcg) with
+# module NAME loaded by the test itself.  31-debian-6.12.t runs this file for
+# Debian's 6.12 kernel.
 #
 # Patch headers (text before the diff, ignored by patch):
 #   Expect-Exit: N         (FAIL patches) kpatch-build's exit status
@@ -15,6 +18,8 @@
 #   Suite: full            only with KLPKIT_SUITE=full (`make check-full`);
 #                          `make check` runs the others
 #                          (built here too when KLPKIT_PATCHES leaves them out)
+#                          unless debian-SERIES/check.list names the patches
+#                          `make check` runs (one a line, # comments)
 #   Expect-Sections: S...  sections the built module must have (readelf -S)
 #   Expect-Changed: F...   exactly the changed (not new) functions of the build
 #                          (kpatch-build --report): guards against functions
@@ -34,13 +39,14 @@ set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
-DIR=$TOPDIR/test/integration/debian-6.1
 KPB=$TOPDIR/kpatch-build/kpatch-build
 VMRUN=$TOPDIR/test/integration/vm-run
 
 need_kernel
 krel=$KREL
 moddir=$("$KERNEL_CACHE" path "$krel" modules)
+DIR=$TOPDIR/test/integration/debian-$(kernel_series "$krel")
+[ -d "$DIR" ] || bail "no patch suite for $krel: $DIR is missing"
 
 # select SUFFIX: the files NAME$SUFFIX for the globs NAME of KLPKIT_PATCHES
 select_files() {
@@ -54,8 +60,12 @@ select_files() {
 header() { sed -n "s/^$2: *//p" "$DIR/$1" | head -n 1; }
 # in_suite PATCH: does the selected suite run PATCH?
 in_suite() {
-	[ "${KLPKIT_SUITE:-check}" = full ] || [ -n "${KLPKIT_PATCHES:-}" ] ||
+	[ "${KLPKIT_SUITE:-check}" = full ] || [ -n "${KLPKIT_PATCHES:-}" ] && return 0
+	if [ -f "$DIR/check.list" ]; then
+		sed 's/#.*//; s/[[:space:]]*$//' "$DIR/check.list" | grep -qxF -- "$1"
+	else
 		[ "$(header "$1" Suite)" != full ]
+	fi
 }
 mapfile -t patches < <(select_files .patch | while read -r p; do in_suite "$p" && echo "$p"; done)
 mapfile -t vmtests < <(select_files -LOADED.test |

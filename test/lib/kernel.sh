@@ -19,6 +19,30 @@ kernel_release() {
 	fi
 }
 
+# kernel_series KREL: the kernel series of a Debian release (6.1.0-57-amd64:
+# 6.1; 6.12.117+deb12-amd64: 6.12).
+kernel_series() {
+	local v=${1%%[-+]*}
+	echo "${v%.*}"
+}
+
+# The second series the integration tests cover besides the test kernel's
+# (31-debian-6.12.t): Debian 12's 6.12 kernels.
+# shellcheck disable=SC2034 # used by the files that source this one
+SECOND_SERIES=6.12
+
+# series_release SERIES: the Debian release of SERIES the tests of that
+# series target: KLPKIT_TEST_KREL_<SERIES, dots as _> (KLPKIT_TEST_KREL_6_12=
+# 6.12.117+deb12-amd64) when set, else kernel-cache default-release SERIES.
+series_release() {
+	local var=KLPKIT_TEST_KREL_${1//./_}
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+		return 0
+	fi
+	"$KERNEL_CACHE" default-release "$1"
+}
+
 # need_kernel: set KREL and TREE (prepared) for a test file.  When apt
 # cannot reach Debian's mirror (kernel-cache exit 3) the whole file is
 # skipped; any other failure to prepare the kernel fails it: a broken

@@ -1,0 +1,1 @@
+../debian-6.1/ref-fixup-badwrite.c
