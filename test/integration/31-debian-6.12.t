@@ -12,18 +12,4 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
 
-err=$(mktemp)
-trap 'rm -f "$err"' EXIT
-rc=0
-krel=$(series_release "$SECOND_SERIES" 2>"$err") || rc=$?
-if [ "$rc" -eq 3 ]; then
-	skip_all "Debian's package mirror is unreachable: $(grep -m1 'error' "$err")"
-elif [ "$rc" -ne 0 ] || [ -z "$krel" ]; then
-	bail "find Debian's $SECOND_SERIES release to test (exit $rc)" "$err"
-fi
-main=$(kernel_release 2>/dev/null) || main=''
-if [ -n "$main" ] && [ "$(kernel_series "$main")" = "$SECOND_SERIES" ]; then
-	skip_all "the test kernel $main is a $SECOND_SERIES kernel: 30-debian-patches.t runs this suite"
-fi
-rm -f "$err"
-KLPKIT_TEST_KREL=$krel exec "$TOPDIR/test/integration/30-debian-patches.t"
+second_series_exec "$TOPDIR/test/integration/30-debian-patches.t"

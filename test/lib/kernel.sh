@@ -43,6 +43,43 @@ series_release() {
 	"$KERNEL_CACHE" default-release "$1"
 }
 
+# second_series_exec TEST [VAR=VALUE...]: replace this test file by TEST (a
+# .t file written for the test kernel) run on the second series' release
+# (series_release), with the VAR=VALUE settings.  Skips when Debian's
+# mirror is unreachable or the test kernel already is of that series (TEST
+# covers it then); fails when the release cannot be named.
+second_series_exec() {
+	local t=$1 err rc=0 krel main
+	shift
+	err=$(mktemp)
+	krel=$(series_release "$SECOND_SERIES" 2>"$err") || rc=$?
+	if [ "$rc" -eq 3 ]; then
+		skip_all "Debian's package mirror is unreachable: $(grep -m1 'error' "$err")"
+	elif [ "$rc" -ne 0 ] || [ -z "$krel" ]; then
+		bail "find Debian's $SECOND_SERIES release to test (exit $rc)" "$err"
+	fi
+	rm -f "$err"
+	main=$(kernel_release 2>/dev/null) || main=''
+	if [ -n "$main" ] && [ "$(kernel_series "$main")" = "$SECOND_SERIES" ]; then
+		skip_all "the test kernel $main is a $SECOND_SERIES kernel: $(basename "$t") covers it"
+	fi
+	KLPKIT_TEST_KREL=$krel exec env "$@" "$t"
+}
+
+# second_selfdiff_dirs: the directories cdo-selfdiff-6.12.t diffs on the
+# second series (KLPKIT_SELFDIFF_DIRS_6_12 overrides; KLPKIT_SUITE=full
+# adds more)
+second_selfdiff_dirs() {
+	local var=KLPKIT_SELFDIFF_DIRS_${SECOND_SERIES//./_}
+	if [ -n "${!var:-}" ]; then
+		echo "${!var}"
+	elif [ "${KLPKIT_SUITE:-check}" = full ]; then
+		echo "fs/proc kernel/livepatch net/ipv4 mm kernel fs/ext4"
+	else
+		echo "fs/proc kernel/livepatch"
+	fi
+}
+
 # need_kernel: set KREL and TREE (prepared) for a test file.  When apt
 # cannot reach Debian's mirror (kernel-cache exit 3) the whole file is
 # skipped; any other failure to prepare the kernel fails it: a broken
