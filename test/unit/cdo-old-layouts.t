@@ -88,8 +88,9 @@ for c in "${cases[@]}"; do
 			ok $? "$c: output symbol $a at $b (got ${got:-none})" ||
 				diag "$(readelf -sW "$out" 2>&1 | tail -n 20)" ;;
 		nops)
-			got=$(objcopy -O binary --only-section="$a" "$out" /dev/stdout 2>/dev/null |
-				od -An -v -tx1 -w1 | awk '$1 != "90" { exit } { n++ } END { print n + 0 }')
+			got=$(readelf -x "$a" "$out" 2>/dev/null |
+				awk '/^  0x/ { printf "%s%s%s%s", $2, $3, $4, $5 }' | fold -w2 |
+				awk '$1 != "90" { exit } { n++ } END { print n + 0 }')
 			[ "$got" = "$b" ]
 			ok $? "$c: output section $a starts with $b NOPs (got $got)" ||
 				diag "$(objdump -d -j "$a" "$out" 2>&1 | head -n 30)" ;;
