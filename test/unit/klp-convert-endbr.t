@@ -12,13 +12,6 @@ set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 
-# t STATUS DESC: ok, and return STATUS (so "|| diag" works)
-t() {
-	local rc=$1
-	ok "$@"
-	return "$rc"
-}
-
 KC=$TOPDIR/klp-convert/klp-convert
 [ -x "$KC" ] || bail "klp-convert is built (run make)"
 if ! command -v gcc >/dev/null || ! command -v readelf >/dev/null; then
@@ -33,7 +26,7 @@ F=$W/fx
 plan 20
 
 "$TOPDIR/test/unit/klp-convert/make-endbr-fixtures" "$F" >"$W/fx.log" 2>&1
-t $? "fixtures build (vmlinux with and without .ibt_endbr_seal, ibt-mod.ko, patch modules)" || diag_file "$W/fx.log"
+ok $? "fixtures build (vmlinux with and without .ibt_endbr_seal, ibt-mod.ko, patch modules)" || diag_file "$W/fx.log"
 cd "$F" || exit 1
 
 # run_kc OUT-PREFIX ARGS...: stdout/stderr in OUT-PREFIX.{out,err}, status in $rc
@@ -73,7 +66,7 @@ entry() {	# entry VMLINUX FUNC: the first 4 bytes of FUNC, as hex
 	[ "$(entry vmlinux-ibt plain_static)" != f30f1efa ] &&
 	[ "$(secinfo vmlinux-ibt .ibt_endbr_seal | cut -d' ' -f3)" = 000008 ] &&
 	[ -z "$(secinfo vmlinux-noibt .ibt_endbr_seal)" ]
-t $? "fixture: sealed_fn and open_fn start with endbr64, plain_static does not; a seal list of 2 entries (none in vmlinux-noibt)"
+ok $? "fixture: sealed_fn and open_fn start with endbr64, plain_static does not; a seal list of 2 entries (none in vmlinux-noibt)"
 
 # ---------------------------------------------------------------- (a) direct calls
 
@@ -81,9 +74,9 @@ run_kc "$W/a" "${IBT[@]}" -v p-call.ko out-call.ko
 [ "$rc" = 0 ] && [ -s out-call.ko ] &&
 	readelf -rW out-call.ko | grep -q 'R_X86_64_PLT32 .* \.klp\.sym\.vmlinux\.sealed_fn,0' &&
 	readelf -rW out-call.ko | grep -q 'R_X86_64_PLT32 .* exported_sealed'
-t $? "(a) calls and a tail call to sealed functions, a call to a static without ENDBR, a sealed function in .altinstructions: converted (exit 0)" || diag_file "$W/a.err"
+ok $? "(a) calls and a tail call to sealed functions, a call to a static without ENDBR, a sealed function in .altinstructions: converted (exit 0)" || diag_file "$W/a.err"
 ! grep -q 'sealed ENDBR' "$W/a.err"
-t $? "(a) only calls: the seal list is not even read" || diag_file "$W/a.err"
+ok $? "(a) only calls: the seal list is not even read" || diag_file "$W/a.err"
 
 # ---------------------------------------------------------------- (b) pointers in data
 
@@ -94,12 +87,12 @@ run_kc "$W/b" "${IBT[@]}" p-data.ko out-data.ko
 	echo "p-data.ko: 2 problems: out-data.ko not written"
 } >"$W/b.want"
 [ "$rc" = 3 ]
-t $? "(b) addresses of sealed functions (unexported and exported) stored in data: refused (exit 3, got $rc)"
+ok $? "(b) addresses of sealed functions (unexported and exported) stored in data: refused (exit 3, got $rc)"
 cmp -s "$W/b.want" "$W/b.err"
-t $? "(b) exactly one message per reference: the function, the variable+offset, its source line, the remedy" ||
+ok $? "(b) exactly one message per reference: the function, the variable+offset, its source line, the remedy" ||
 	diff "$W/b.want" "$W/b.err" | sed 's/^/# /'
 [ ! -e out-data.ko ]
-t $? "(b) nothing written"
+ok $? "(b) nothing written"
 
 # ---------------------------------------------------------------- (c) lea of a function without ENDBR
 
@@ -109,7 +102,7 @@ run_kc "$W/c" "${IBT[@]}" p-lea.ko out-lea.ko
 	echo "p-lea.ko: 1 problem: out-lea.ko not written"
 } >"$W/c.want"
 [ "$rc" = 3 ] && cmp -s "$W/c.want" "$W/c.err"
-t $? "(c) leaq of a static without ENDBR (.klp.sym): refused with the function+offset and line of the lea (exit $rc)" ||
+ok $? "(c) leaq of a static without ENDBR (.klp.sym): refused with the function+offset and line of the lea (exit $rc)" ||
 	diff "$W/c.want" "$W/c.err" | sed 's/^/# /'
 
 # without DWARF in the module (kpatch-build): the site only; kpatch-build's
@@ -118,23 +111,23 @@ run_kc "$W/c2" "${IBT[@]}" p-lea-nodbg.ko out-lea.ko
 expect p-lea-nodbg.ko "new_k_caller+0xa (.text.new_k_caller+0xa)" vmlinux plain_static R_X86_64_PC32 "$NO_ENDBR" >"$W/c2.want"
 echo "p-lea-nodbg.ko: 1 problem: out-lea.ko not written" >>"$W/c2.want"
 [ "$rc" = 3 ] && cmp -s "$W/c2.want" "$W/c2.err"
-t $? "(c) a module without DWARF: the same refusal, without a line (exit $rc)" ||
+ok $? "(c) a module without DWARF: the same refusal, without a line (exit $rc)" ||
 	diff "$W/c2.want" "$W/c2.err" | sed 's/^/# /'
 # shellcheck source=../../kpatch-build/lib/common.sh
 . "$TOPDIR/kpatch-build/lib/common.sh"
 sed 's/^p-lea.ko: /p-lea-nodbg.ko: /' "$W/c.want" >"$W/c3.want"
 site_lines p-lea.o p-data.o <"$W/c2.err" >"$W/c3.out"
 cmp -s "$W/c3.want" "$W/c3.out"
-t $? "(c) kpatch-build's site_lines adds the line of the lea from the patched object (addr2line)" ||
+ok $? "(c) kpatch-build's site_lines adds the line of the lea from the patched object (addr2line)" ||
 	diff "$W/c3.want" "$W/c3.out" | sed 's/^/# /'
 
 # ---------------------------------------------------------------- (d) the patch's own function
 
 run_kc "$W/d" "${IBT[@]}" -v p-own.ko out-own.ko
 [ "$rc" = 0 ] && [ -s out-own.ko ] && ! grep -q 'error' "$W/d.err"
-t $? "(d) addresses of the patch's own new function, of open_fn (ENDBR, not sealed) and of a static call trampoline (no ENDBR by design): converted (exit $rc)" || diag_file "$W/d.err"
+ok $? "(d) addresses of the patch's own new function, of open_fn (ENDBR, not sealed) and of a static call trampoline (no ENDBR by design): converted (exit $rc)" || diag_file "$W/d.err"
 grep -qx 'klp-convert: vmlinux: 2 sealed ENDBR in .ibt_endbr_seal (IBT)' "$W/d.err"
-t $? "(d) -v: the seal list was read (2 entries)" || diag_file "$W/d.err"
+ok $? "(d) -v: the seal list was read (2 entries)" || diag_file "$W/d.err"
 
 # ---------------------------------------------------------------- (e) no seal list: as before
 
@@ -147,11 +140,11 @@ for p in call data lea own; do
 		diag_file "$W/e-$p.err"
 	fi
 done
-t $bad "(e) every patch against the vmlinux without .ibt_endbr_seal: converted, nothing printed"
+ok $bad "(e) every patch against the vmlinux without .ibt_endbr_seal: converted, nothing printed"
 readelf -rW out-data.ko | awk '/^Relocation section/ { sec = $3 } / R_X86_64_64 / { print sec, $5 }' >"$W/e.relas"
 grep -qx "'.klp.rela.vmlinux..rodata.ptrs' .klp.sym.vmlinux.sealed_fn,0" "$W/e.relas" &&
 	grep -qx "'.rela.rodata.ptrs' exported_sealed" "$W/e.relas"
-t $? "(e) without a seal list the pointers convert as before: .klp.sym.vmlinux.sealed_fn,0, exported_sealed kept" ||
+ok $? "(e) without a seal list the pointers convert as before: .klp.sym.vmlinux.sealed_fn,0, exported_sealed kept" ||
 	diag_file "$W/e.relas"
 
 # ---------------------------------------------------------------- a target module's own seal list
@@ -163,7 +156,7 @@ run_kc "$W/m" "${IBT[@]}" -s ibt-mod.ko p-mod.ko out-mod.ko
 	echo "p-mod.ko: 2 problems: out-mod.ko not written"
 } >"$W/m.want"
 [ "$rc" = 3 ] && cmp -s "$W/m.want" "$W/m.err"
-t $? "module patch: mod_sealed (in ibt_mod's .ibt_endbr_seal, a relocation) and mod_plain (no ENDBR) refused, mod_open accepted (exit $rc)" ||
+ok $? "module patch: mod_sealed (in ibt_mod's .ibt_endbr_seal, a relocation) and mod_plain (no ENDBR) refused, mod_open accepted (exit $rc)" ||
 	diff "$W/m.want" "$W/m.err" | sed 's/^/# /'
 
 # ---------------------------------------------------------------- Debian's 6.12 -dbg vmlinux
@@ -183,7 +176,7 @@ rel=$(od -An -td4 -j $((0x$seal_off)) -N 4 "$real" | tr -d ' ')
 first=$(printf '%016x' $((0x$seal_addr + rel)))
 first_fn=$(nm "$real" | awk -v a="$first" '$1 == a && ($2 == "T" || $2 == "t") { print $3; exit }')
 [ -n "$seal_size" ] && [ $((0x$seal_size / 4)) -gt 0 ] && [ -n "$first_fn" ]
-t $? "$KREL: .ibt_endbr_seal has $((0x${seal_size:-0} / 4)) entries; the first is $first_fn ($first)"
+ok $? "$KREL: .ibt_endbr_seal has $((0x${seal_size:-0} / 4)) entries; the first is $first_fn ($first)"
 
 cat >real.c <<C
 extern char klp_show[] __asm__("\\".klp.sym.vmlinux.cmdline_proc_show,0\\"");
@@ -194,17 +187,17 @@ int show(void) { return _printk("%p", show_ptr); }
 void *first_ptr = klp_first;
 C
 gcc -O2 -fno-pic -fno-pie -mcmodel=kernel -c -o real.o real.c && ld -r -o real.ko real.o mod.o
-t $? "a module taking the addresses of cmdline_proc_show and of $first_fn builds"
+ok $? "a module taking the addresses of cmdline_proc_show and of $first_fn builds"
 t0=$(date +%s%N)
 run_kc "$W/r" -v -s "vmlinux=$real" -S "$symvers" real.ko real-out.ko
 ms=$((($(date +%s%N) - t0) / 1000000))
 n=$(sed -n 's/^klp-convert: vmlinux: \([0-9]*\) sealed ENDBR in .ibt_endbr_seal (IBT)$/\1/p' "$W/r.err")
 [ "$rc" = 3 ] && [ "${n:-0}" = $((0x$seal_size / 4)) ]
-t $? "$KREL: klp-convert reads the whole seal list (${n:-none} entries, ${ms} ms) and refuses the module (exit $rc)" || diag_file "$W/r.err"
+ok $? "$KREL: klp-convert reads the whole seal list (${n:-none} entries, ${ms} ms) and refuses the module (exit $rc)" || diag_file "$W/r.err"
 grep -c ': error: ' "$W/r.err" | grep -qx 1 &&
 	grep -q "^real.ko: error: first_ptr+0x0 (.data.first_ptr+0x0\|^real.ko: error: first_ptr+0x0 (.data+0x" "$W/r.err" &&
 	grep -q "takes the address of vmlinux function '$first_fn' (R_X86_64_64), $(sealed vmlinux);" "$W/r.err"
-t $? "$KREL: one refusal, for $first_fn (sealed); cmdline_proc_show (address-taken in vmlinux) is not sealed" || diag_file "$W/r.err"
+ok $? "$KREL: one refusal, for $first_fn (sealed); cmdline_proc_show (address-taken in vmlinux) is not sealed" || diag_file "$W/r.err"
 [ "$ms" -lt 10000 ]
-t $? "$KREL: the check stays cheap on the 339 MiB vmlinux (${ms} ms < 10 s, symbols-only read)"
+ok $? "$KREL: the check stays cheap on the 339 MiB vmlinux (${ms} ms < 10 s, symbols-only read)"
 [ "$TAP_FAILED" -eq 0 ]

@@ -8,13 +8,6 @@ set -u
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 
-# t STATUS DESC: ok, and return STATUS (so "|| diag" works)
-t() {
-	local rc=$1
-	ok "$@"
-	return "$rc"
-}
-
 KC=$TOPDIR/klp-convert/klp-convert
 TOOL=$TOPDIR/test/unit/kelf-tool
 VIEW=$TOPDIR/test/unit/elf-view
@@ -30,7 +23,7 @@ F=$W/fx
 plan 60
 
 "$TOPDIR/test/unit/klp-convert/make-fixtures" "$F" >"$W/fx.log" 2>&1
-t $? "fixtures build (fake vmlinux, fake-mod.ko, patch modules)" || diag_file "$W/fx.log"
+ok $? "fixtures build (fake vmlinux, fake-mod.ko, patch modules)" || diag_file "$W/fx.log"
 cd "$F" || exit 1
 
 TABLES=(-s vmlinux=vmlinux -s fake-mod.ko -s other-mod.ko -S Module.symvers)
@@ -47,7 +40,7 @@ run_kc() {
 # ---------------------------------------------------------------- conversion
 
 run_kc "$W/conv" "${TABLES[@]}" patch.ko out.ko
-t "$rc" "patch.ko converts (exit 0)" || diag_file "$W/conv.err"
+ok "$rc" "patch.ko converts (exit 0)" || diag_file "$W/conv.err"
 
 # The livepatch relocation sections: name, SHF_ALLOC|SHF_INFO_LINK|SHF_RELA_LIVEPATCH,
 # sh_link = .symtab, sh_info = the section they apply to.
@@ -56,7 +49,7 @@ symtab=$(secidx '\.symtab')
 klp_secs=$(readelf -SW out.ko | grep -o '\.klp\.rela\.[^ ]*' | sort | tr '\n' ' ')
 want_secs=".klp.rela.fake_mod..text.mod_helper .klp.rela.fake_mod..text.new_mod_global .klp.rela.vmlinux..altinstructions .klp.rela.vmlinux..data.fn_ptr .klp.rela.vmlinux..text.new_a_caller .klp.rela.vmlinux..text.original_address "
 [ "$klp_secs" = "$want_secs" ]
-t $? "exactly the expected .klp.rela sections" || diag "got: $klp_secs"
+ok $? "exactly the expected .klp.rela sections" || diag "got: $klp_secs"
 
 bad=0
 for s in $want_secs; do
@@ -69,7 +62,7 @@ for s in $want_secs; do
 		diag "$s: flags $flags link $lk info $inf (symtab $symtab, $base $(secidx "${base//./\\.}"))"
 	fi
 done
-t $bad "every .klp.rela section: flags 0x100042 (ALLOC|INFO_LINK|RELA_LIVEPATCH), sh_link .symtab, sh_info its base"
+ok $bad "every .klp.rela section: flags 0x100042 (ALLOC|INFO_LINK|RELA_LIVEPATCH), sh_link .symtab, sh_info its base"
 
 # relocations of a section as "TYPE SYMBOL ADDEND" lines
 relas() {
@@ -83,7 +76,7 @@ check_relas() {	# DESC SECTION EXPECTED-LINES
 	local got
 	got=$(relas out.ko "$2")
 	[ "$got" = "$3" ]
-	t $? "$1" || diag "got:" "$got" "wanted:" "$3"
+	ok $? "$1" || diag "got:" "$got" "wanted:" "$3"
 }
 check_relas ".klp.rela.vmlinux..text.new_a_caller: dup_fn,3 (b.c's, address order), twin,1 (the global), hidden_global" \
 	.klp.rela.vmlinux..text.new_a_caller "R_X86_64_PLT32 .klp.sym.vmlinux.dup_fn,3 -4
@@ -105,41 +98,41 @@ check_relas "a vmlinux global referenced from .altinstructions becomes a vmlinux
 check_relas "the vmlinux export stays an ordinary relocation in .rela.text.new_a_caller" \
 	.rela.text.new_a_caller "R_X86_64_PLT32 exported_fn -4"
 ! readelf -SW out.ko | grep -qE ' \.rela\.(text\.original_address|data\.fn_ptr|altinstructions) '
-t $? "emptied ordinary .rela sections are removed"
+ok $? "emptied ordinary .rela sections are removed"
 
 klp_syms=$(readelf -sW out.ko | awk '$NF ~ /^\.klp\.sym\./ { print $(NF - 1) $NF }' | sort | tr '\n' ' ')
 want_syms="[0xff20].klp.sym.fake_mod.fake_mod_export,0 [0xff20].klp.sym.fake_mod.mod_dup,1 [0xff20].klp.sym.fake_mod.mod_dup,2 [0xff20].klp.sym.fake_mod.mod_unexported,0 [0xff20].klp.sym.other_mod.other_export,0 [0xff20].klp.sym.vmlinux.a_caller,0 [0xff20].klp.sym.vmlinux.dup_fn,3 [0xff20].klp.sym.vmlinux.hidden_fn,0 [0xff20].klp.sym.vmlinux.hidden_global,0 [0xff20].klp.sym.vmlinux.twin,1 "
 [ "$klp_syms" = "$want_syms" ]
-t $? "exactly the expected .klp.sym symbols, all st_shndx SHN_LIVEPATCH (0xff20)" || diag "got: $klp_syms"
+ok $? "exactly the expected .klp.sym symbols, all st_shndx SHN_LIVEPATCH (0xff20)" || diag "got: $klp_syms"
 und=$(readelf -sW out.ko | awk '$7 == "UND" && $8 != "" { print $8 }' | tr '\n' ' ')
 [ "$und" = "exported_fn " ]
-t $? "the only undefined symbol left is the vmlinux export" || diag "got: $und"
+ok $? "the only undefined symbol left is the vmlinux export" || diag "got: $und"
 
 vers=$(readelf -x __versions out.ko | awk '/^  0x/ { for (i = 6; i <= NF; i++) printf "%s", $i }' | tr -c 'a-z_\n' ' ' | tr -s ' ')
 [[ "$vers" == *module_layout* && "$vers" == *exported_fn* && "$vers" != *fake_mod_export* && "$vers" != *other_export* ]]
-t $? "__versions: the module exports' CRCs are dropped, module_layout and exported_fn stay" || diag "$vers"
+ok $? "__versions: the module exports' CRCs are dropped, module_layout and exported_fn stay" || diag "$vers"
 modinfo=$(readelf -p .modinfo out.ko)
 grep -q ' depends=$' <<<"$modinfo"
-t $? "modinfo depends= no longer names fake_mod,other_mod" || diag "$modinfo"
+ok $? "modinfo depends= no longer names fake_mod,other_mod" || diag "$modinfo"
 grep -q ' klpkit_funcs=vmlinux:a_caller fake_mod:mod_global$' <<<"$modinfo"
-t $? "modinfo klpkit_funcs=vmlinux:a_caller fake_mod:mod_global added" || diag "$modinfo"
+ok $? "modinfo klpkit_funcs=vmlinux:a_caller fake_mod:mod_global added" || diag "$modinfo"
 
 if [ -x "$TOOL" ] && [ -x "$VIEW" ]; then
 	"$TOOL" copy out.ko rt.ko 2>"$W/rt.err" && "$VIEW" out.ko >"$W/v1" && "$VIEW" rt.ko >"$W/v2" &&
 		cmp -s "$W/v1" "$W/v2"
-	t $? "libkelf reads and rewrites the output unchanged (several relocation sections per base)" ||
+	ok $? "libkelf reads and rewrites the output unchanged (several relocation sections per base)" ||
 		diag_file "$W/rt.err"
 	run_kc "$W/again" "${TABLES[@]}" out.ko out2.ko
 	"$VIEW" out2.ko >"$W/v3" 2>&1 && cmp -s "$W/v1" "$W/v3"
-	t $? "converting the output again changes nothing"
+	ok $? "converting the output again changes nothing"
 else
-	t 0 "# SKIP kelf-tool/elf-view not built"
-	t 0 "# SKIP kelf-tool/elf-view not built"
+	ok 0 "# SKIP kelf-tool/elf-view not built"
+	ok 0 "# SKIP kelf-tool/elf-view not built"
 fi
 cp patch.ko inplace.ko
 run_kc "$W/inplace" "${TABLES[@]}" inplace.ko inplace.ko
 [ "$rc" = 0 ] && cmp -s inplace.ko out.ko
-t $? "IN.ko may be OUT.ko (converted in place, same result)"
+ok $? "IN.ko may be OUT.ko (converted in place, same result)"
 
 # ---------------------------------------------------------------- --list
 
@@ -149,15 +142,15 @@ addrs=$(awk '$3 == "dup_fn" || $3 == "twin" { print $1 }' "$W/list.out")
 symtab_twins=$(readelf -sW vmlinux | awk '$8 == "twin" { print $5 }' | tr '\n' ' ')
 [ "$rc" = 0 ] && [ "$dups" = "t dup_fn t dup_fn t dup_fn D twin d twin d twin " ] &&
 	[ "$addrs" = "$(sort <<<"$addrs")" ] && [ "$symtab_twins" = "LOCAL LOCAL GLOBAL " ]
-t $? "--list vmlinux: address order (not symbol-table order)" || diag "$dups"
+ok $? "--list vmlinux: address order (not symbol-table order)" || diag "$dups"
 ! grep -q abs_sym "$W/list.out"
-t $? "--list vmlinux: absolute symbols are not in kallsyms"
+ok $? "--list vmlinux: absolute symbols are not in kallsyms"
 run_kc "$W/listm" --list fake-mod -s fake-mod.ko
 # expected: the symbol table's named code/data symbols, minus .init.text's
 init=$(readelf -SW fake-mod.ko | sed -n 's/^ *\[ *\([0-9]*\)\] \.init\.text .*/\1/p')
 want=$(readelf -sW fake-mod.ko | awk -v i="$init" '$4 ~ /FUNC|OBJECT|NOTYPE/ && $7 ~ /^[0-9]+$/ && $7 != i && $8 != "" { print $8 }' | tr '\n' ' ')
 [ "$rc" = 0 ] && [ "$(awk '{ print $3 }' "$W/listm.out" | tr '\n' ' ')" = "$want" ] && [[ "$want" == "mod_dup mod_dup mod_mixed "* ]]
-t $? "--list of a module: symbol-table order, init symbols left out" || diag_file "$W/listm.out"
+ok $? "--list of a module: symbol-table order, init symbols left out" || diag_file "$W/listm.out"
 
 # ---------------------------------------------------------------- refusals
 
@@ -165,14 +158,14 @@ refused() {	# DESC FILE PATTERN
 	rm -f "$F/refused.ko"
 	run_kc "$W/ref" "${TABLES[@]}" "$2" refused.ko
 	[ "$rc" = 3 ] && [ ! -e refused.ko ] && grep -qE -- "$3" "$W/ref.err"
-	t $? "refused (exit 3, nothing written): $1" || { diag "exit $rc"; diag_file "$W/ref.err"; }
+	ok $? "refused (exit 3, nothing written): $1" || { diag "exit $rc"; diag_file "$W/ref.err"; }
 }
 refused "a module symbol in __jump_table (special section)" bad-special.ko \
 	"__jump_table\+0x8: relocation to 'fake_mod_export'.*special section"
 refused "an ambiguous static without position, with the candidates listed" bad-ambiguous.ko \
 	"dup_fn' is ambiguous in vmlinux: 3 symbols"
 grep -q 'klp.sym.vmlinux.dup_fn,3  ffffffff81000050 t .text  (in b.c)' "$W/ref.err"
-t $? "the candidates carry position, address, section and file" || diag_file "$W/ref.err"
+ok $? "the candidates carry position, address, section and file" || diag_file "$W/ref.err"
 refused "a position past the last same-named symbol" bad-pos.ko "position 4 of 'dup_fn' does not exist in vmlinux: there are only 3"
 refused "a name nobody defines" bad-missing.ko "undefined symbol 'no_such_symbol' is not exported"
 refused "a static referenced by its plain name (suggests .klp.sym names)" bad-local.ko \
@@ -189,31 +182,31 @@ refused "two pre_patch callbacks for one object" bad-callbacks.ko "object vmlinu
 refused "a relocation type the loader does not implement (GOTPCREL; PC32 beside it is accepted)" bad-gotpcrel.ko \
 	"\.text\.via_got\+0x3: relocation R_X86_64_GOTPCREL to 'hidden_global': the 6.1 x86_64 loader \(apply_relocate_add\) does not implement this type"
 [ "$(grep -c 'does not implement' "$W/ref.err")" = 1 ] && ! grep -q 'R_X86_64_PC32' "$W/ref.err"
-t $? "only the GOTPCREL relocation is refused, not the PC32 one" || diag_file "$W/ref.err"
+ok $? "only the GOTPCREL relocation is refused, not the PC32 one" || diag_file "$W/ref.err"
 run_kc "$W/nomod" -s vmlinux=vmlinux -s other-mod.ko -S Module.symvers patch.ko refused.ko
 [ "$rc" = 3 ] && grep -q "exported by module fake_mod.*give --symbols fake_mod=PATH.ko or --modules DIR" "$W/nomod.err"
-t $? "refused: a module export without the module's table (says what to give)" || diag_file "$W/nomod.err"
+ok $? "refused: a module export without the module's table (says what to give)" || diag_file "$W/nomod.err"
 mkdir -p mods/kernel/drivers && cp fake-mod.ko other-mod.ko mods/kernel/drivers/
 run_kc "$W/moddir" -s vmlinux=vmlinux -m mods -S Module.symvers patch.ko out-m.ko
 [ "$rc" = 0 ] && cmp -s out-m.ko out.ko
-t $? "--modules DIR finds fake-mod.ko and other-mod.ko by module name (same result as --symbols)" || diag_file "$W/moddir.err"
+ok $? "--modules DIR finds fake-mod.ko and other-mod.ko by module name (same result as --symbols)" || diag_file "$W/moddir.err"
 
 # ---------------------------------------------------------------- --check
 
 run_kc "$W/chk" --check "${TABLES[@]}" out.ko
 [ "$rc" = 0 ] && grep -q 'ok: 10 livepatch symbols (11 relocations) and 2 patched functions resolve uniquely in vmlinux, fake_mod, other_mod; 1 undefined symbol exported by vmlinux' "$W/chk.out"
-t $? "--check passes on the converted module" || { diag_file "$W/chk.out"; diag_file "$W/chk.err"; }
+ok $? "--check passes on the converted module" || { diag_file "$W/chk.out"; diag_file "$W/chk.err"; }
 run_kc "$W/chk2" --check "${TABLES[@]}" patch.ko
 [ "$rc" = 4 ] && grep -q "'.klp.sym.vmlinux.dup_fn,3' is not marked as a livepatch symbol" "$W/chk2.err" &&
 	grep -q "undefined symbol 'hidden_global' is not exported.*Unknown symbol hidden_global" "$W/chk2.err" &&
 	grep -q "'fake_mod_export' is exported by module fake_mod" "$W/chk2.err"
-t $? "--check fails (exit 4) on the unconverted module and says why" || diag_file "$W/chk2.err"
+ok $? "--check fails (exit 4) on the unconverted module and says why" || diag_file "$W/chk2.err"
 run_kc "$W/chk3" --check -s vmlinux=vmlinux2 -s fake-mod.ko -s other-mod.ko -S Module.symvers out.ko
 [ "$rc" = 4 ] && grep -q "dup_fn,3: position 3 of 'dup_fn' does not exist in vmlinux: there are only 2" "$W/chk3.err"
-t $? "--check against another build (one dup_fn fewer) fails with the candidates" || diag_file "$W/chk3.err"
+ok $? "--check against another build (one dup_fn fewer) fails with the candidates" || diag_file "$W/chk3.err"
 run_kc "$W/chk4" --check -s vmlinux=vmlinux -s other-mod.ko out.ko
 [ "$rc" = 4 ] && grep -q "cannot verify: no symbol table of 'fake_mod'" "$W/chk4.err"
-t $? "--check without a table for fake_mod fails: cannot verify" || diag_file "$W/chk4.err"
+ok $? "--check without a table for fake_mod fails: cannot verify" || diag_file "$W/chk4.err"
 # hand-made breakage of the converted module (section names edited in
 # place, same lengths): a module symbol in a vmlinux section, a vmlinux
 # symbol in a module section, a section of an object the patch does not patch
@@ -225,35 +218,35 @@ run_kc "$W/chk5" --check "${TABLES[@]}" renamed.ko
 	grep -q "vmlinux symbol '.klp.sym.vmlinux.a_caller,0' in a module-specific section" "$W/chk5.err" &&
 	grep -q "section '.klp.rela.nosuchm..data.fn_ptr' would never be written" "$W/chk5.err" &&
 	grep -q "section '.klp.rela.other_mod.text.mod_helper' would never be written" "$W/chk5.err"
-t $? "--check: module symbols in vmlinux sections, vmlinux symbols in module sections, sections of unpatched objects" ||
+ok $? "--check: module symbols in vmlinux sections, vmlinux symbols in module sections, sections of unpatched objects" ||
 	diag_file "$W/chk5.err"
 # objcopy (BFD) folds .klp.rela sections into .rela ones and drops the
 # livepatch symbols: --check must notice
 objcopy out.ko objcopied.ko 2>/dev/null
 run_kc "$W/chk6" --check "${TABLES[@]}" objcopied.ko
 [ "$rc" = 4 ] && grep -q "without a symbol.*objcopy or strip after klp-convert" "$W/chk6.err"
-t $? "--check: a module rewritten by objcopy after klp-convert is refused" || diag_file "$W/chk6.err"
+ok $? "--check: a module rewritten by objcopy after klp-convert is refused" || diag_file "$W/chk6.err"
 
 # ---------------------------------------------------------------- usage
 
 run_kc "$W/u1" "${TABLES[@]/-S/}" patch.ko 2>/dev/null
 [ "$rc" = 2 ]
-t $? "usage error (one file argument when converting): exit 2"
+ok $? "usage error (one file argument when converting): exit 2"
 run_kc "$W/u2" -s vmlinux=vmlinux patch.ko o.ko
 [ "$rc" = 2 ] && grep -q 'needs --symvers' "$W/u2.err"
-t $? "converting without --symvers: exit 2 with the reason"
+ok $? "converting without --symvers: exit 2 with the reason"
 run_kc "$W/u3" -s nonsense.txt -S Module.symvers patch.ko o.ko
 [ "$rc" = 2 ] && grep -q 'write OBJ=PATH' "$W/u3.err"
-t $? "--symbols with an unknown kind of file: exit 2, asks for OBJ=PATH"
+ok $? "--symbols with an unknown kind of file: exit 2, asks for OBJ=PATH"
 run_kc "$W/u4" "${TABLES[@]}" no-such.ko o.ko
 [ "$rc" = 1 ] && grep -q 'no-such.ko: error: cannot open' "$W/u4.err"
-t $? "a missing input: exit 1 naming the file"
+ok $? "a missing input: exit 1 naming the file"
 head -c 100 patch.ko >trunc.ko
 run_kc "$W/u5" "${TABLES[@]}" trunc.ko o.ko
 [ "$rc" = 1 ] && grep -q 'trunc.ko: error' "$W/u5.err"
-t $? "a truncated input: exit 1 naming the file"
+ok $? "a truncated input: exit 1 naming the file"
 "$KC" --help | grep -q 'Exit status'
-t $? "--help documents the exit status"
+ok $? "--help documents the exit status"
 
 # ---------------------------------------------------------------- the real -dbg vmlinux
 
@@ -293,12 +286,12 @@ awk '$2 != "A" && $2 != "a" && $3 !~ /^kallsyms_(addresses|offsets|relative_base
 	"$sysmap" | LC_ALL=C sort >"$W/map.names"
 awk '{ print $3 }' "$W/rlist.out" | LC_ALL=C sort >"$W/list.names"
 [ "$rc" = 0 ] && [ -s "$W/map.names" ] && cmp -s "$W/map.names" "$W/list.names"
-t $? "--list on the real vmlinux: the names of System.map less absolute and kallsyms-table symbols ($(wc -l <"$W/rlist.out") entries, ${ms} ms)" ||
+ok $? "--list on the real vmlinux: the names of System.map less absolute and kallsyms-table symbols ($(wc -l <"$W/rlist.out") entries, ${ms} ms)" ||
 	diff "$W/map.names" "$W/list.names" | head -n 10 | sed 's/^/# /'
 # a function name shared by several statics of the real kernel
 dup=$(awk '$2 == "t" { n[$3]++ } END { for (s in n) if (n[s] == 3) print s }' "$W/rlist.out" | LC_ALL=C sort | head -n 1)
 [ -n "$dup" ]
-t $? "the real vmlinux has a static function name used 3 times ($dup)"
+ok $? "the real vmlinux has a static function name used 3 times ($dup)"
 # real_module NAME POS BANNER: a module referring to saved_command_line,0,
 # cmdline_proc_show,0 and $dup,POS (.klp.sym names), _printk (export) and,
 # if BANNER=1, linux_banner (plain, unexported)
@@ -327,28 +320,28 @@ t0=$(date +%s%N)
 run_kc "$W/rconv" "${RT[@]}" real.ko real-out.ko
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$rc" = 0 ] && readelf -sW real-out.ko | grep -q 'OS \[0xff20\] .klp.sym.vmlinux.linux_banner,0$'
-t $? "real vmlinux: converts (plain linux_banner -> .klp.sym.vmlinux.linux_banner,0; ${ms} ms)" || diag_file "$W/rconv.err"
+ok $? "real vmlinux: converts (plain linux_banner -> .klp.sym.vmlinux.linux_banner,0; ${ms} ms)" || diag_file "$W/rconv.err"
 und=$(readelf -sW real-out.ko | awk '$7 == "UND" && $8 != "" { print $8 }' | tr '\n' ' ')
 [ "$und" = "_printk " ]
-t $? "real vmlinux: the export _printk stays undefined" || diag "undefined: $und"
+ok $? "real vmlinux: the export _printk stays undefined" || diag "undefined: $und"
 t0=$(date +%s%N)
 run_kc "$W/rchk" --check "${RT[@]}" real-out.ko
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$rc" = 0 ] && grep -q 'ok: 4 livepatch symbols' "$W/rchk.out"
-t $? "real vmlinux: --check passes (saved_command_line,0 cmdline_proc_show,0 $dup,2 linux_banner,0; ${ms} ms)" ||
+ok $? "real vmlinux: --check passes (saved_command_line,0 cmdline_proc_show,0 $dup,2 linux_banner,0; ${ms} ms)" ||
 	{ diag_file "$W/rchk.out"; diag_file "$W/rchk.err"; }
 run_kc "$W/rconv0" "${RT[@]}" real0.ko real0-out.ko
 [ "$rc" = 3 ] && grep -q "'$dup' is ambiguous in vmlinux: 3 symbols" "$W/rconv0.err" &&
 	[ "$(grep -c "klp.sym.vmlinux.$dup,[123] " "$W/rconv0.err")" = 3 ]
-t $? "real vmlinux: $dup,0 is refused with its 3 candidates" || diag_file "$W/rconv0.err"
+ok $? "real vmlinux: $dup,0 is refused with its 3 candidates" || diag_file "$W/rconv0.err"
 # converted without the vmlinux table (only a warning), then checked
 run_kc "$W/rconv9" -S "$real_symvers" real9.ko real9-out.ko
 [ "$rc" = 3 ] && grep -q "linux_banner' is not exported by vmlinux.*give --symbols vmlinux=PATH" "$W/rconv9.err"
-t $? "real vmlinux: without the vmlinux table a plain unexported name is refused" || diag_file "$W/rconv9.err"
+ok $? "real vmlinux: without the vmlinux table a plain unexported name is refused" || diag_file "$W/rconv9.err"
 run_kc "$W/rconv9b" -S "$real_symvers" real9b.ko real9-out.ko
 run_kc "$W/rchk9" --check "${RT[@]}" real9-out.ko
 [ "$rc" = 4 ] && grep -q "$dup,9: position 9 of '$dup' does not exist in vmlinux: there are only 3" "$W/rchk9.err"
-t $? "real vmlinux: --check fails on a module converted without verification ($dup,9)" ||
+ok $? "real vmlinux: --check fails on a module converted without verification ($dup,9)" ||
 	{ diag_file "$W/rconv9b.err"; diag_file "$W/rchk9.err"; }
 
 [ "$TAP_FAILED" -eq 0 ]
