@@ -98,6 +98,9 @@ const char *source_location(const char *path, const char *sym, char *buf, size_t
 /* dwarf.c: "a (line 12), b (line 40)": functions inlined into @sym, or NULL */
 const char *inlined_functions(const char *path, const char *sym, char *buf, size_t len);
 
+/* rewrite.c: sites made independent of their table (special_section.rewrite_site) */
+int rewrite_sites(struct cdo *c, struct kelf *k);
+
 /* prepare.c: per-element state, bundling, children, canonical names */
 int prepare_object(struct cdo *c, struct kelf *k);
 bool is_function(const struct kelf_symbol *s);

@@ -200,7 +200,7 @@ static int apply_ignores(struct cdo *c, struct kelf *k)
 
 int prepare_object(struct cdo *c, struct kelf *k)
 {
-	if (prepare_sections(c, k) || prepare_symbols(c, k))
+	if (rewrite_sites(c, k) || prepare_sections(c, k) || prepare_symbols(c, k))
 		return -1;
 	return k == c->patched ? apply_ignores(c, k) : 0;
 }

@@ -19,6 +19,7 @@
  *   struct orc_entry            { s16 sp_offset, bp_offset; u16 flags; } (packed)
  */
 #include <elf.h>
+#include <string.h>
 #include "special.h"
 
 #define N SPECIAL_NONE
@@ -28,6 +29,42 @@
 	"patches at boot in vmlinux's own code only: a copy in the patch module " \
 	"would keep the placeholder. Leave this function unchanged (patch its " \
 	"callers instead), or make the patch read the constant's variable"
+
+#define RUNTIME_CONST_PLACEHOLDER	0x0123456789abcdefULL
+
+/*
+ * runtime_ptr_SYM (asm/runtime-const.h): the entry points at the imm64 of
+ * "movabs $0x0123456789abcdef, %reg" (REX.W[+B] B8+r), which vmlinux
+ * patches at boot.  The same 10 bytes become "mov SYM(%rip), %reg"
+ * (REX.W[+R] 8B /r, RIP-relative) and a 3-byte NOP: the variable read a
+ * module build of the kernel emits for runtime_const_ptr(SYM).
+ */
+static int runtime_ptr_load(struct special_rewrite *w)
+{
+	unsigned char *p;
+	uint64_t imm = 0;
+	unsigned int reg;
+	int i;
+
+	if (w->site < 2 || w->site > w->size || w->size - w->site < 8)
+		return -1;
+	p = w->code + w->site - 2;
+	for (i = 7; i >= 0; i--)
+		imm = imm << 8 | p[2 + i];
+	if ((p[0] & 0xfe) != 0x48 || (p[1] & 0xf8) != 0xb8 ||
+	    imm != RUNTIME_CONST_PLACEHOLDER)
+		return -1;
+	reg = (p[1] & 7) | (p[0] & 1) << 3;
+	p[0] = 0x48 | (reg >> 3) << 2;
+	p[1] = 0x8b;
+	p[2] = 0x05 | (reg & 7) << 3;
+	memset(p + 3, 0, 4);
+	memcpy(p + 7, "\x0f\x1f\x00", 3);
+	w->rela_offset = w->site + 1;
+	w->rela_type = R_X86_64_PC32;
+	w->rela_addend = -4;	/* the mov ends right after its disp32 */
+	return 0;
+}
 
 static const struct special_section rows[] = {
 	{ .name = "__bug_table", .size_env = "BUG_STRUCT_SIZE",
@@ -66,7 +103,7 @@ static const struct special_section rows[] = {
 	{ .name = "_error_injection_whitelist", .layouts = SPECIAL_SITE_ONLY(16) },
 	/* runtime constants (6.11+: USER_PTR_MAX, d_hash): s32 to the instruction */
 	{ .name = "runtime_ptr_*", .layouts = SPECIAL_SITE_ONLY(4),
-	  .refuse_site = RUNTIME_CONST_REFUSAL },
+	  .rewrite_site = runtime_ptr_load, .refuse_site = RUNTIME_CONST_REFUSAL },
 	{ .name = "runtime_shift_*", .layouts = SPECIAL_SITE_ONLY(4),
 	  .refuse_site = RUNTIME_CONST_REFUSAL },
 	/* companions: copied with the entries of the rows above */

@@ -46,6 +46,21 @@ enum special_companion {
 	SC_PARALLEL,	/* entry i of the companion, a parallel array, is copied too */
 };
 
+/*
+ * A site to rewrite (struct special_section.rewrite_site): the code of
+ * @sec, and where the entry points (@site).  The hook edits @code in
+ * place and says which relocation the new code needs, against the
+ * variable the row's "*" names.
+ */
+struct special_rewrite {
+	unsigned char *code;
+	size_t size;
+	uint64_t site;
+	uint64_t rela_offset;		/* out */
+	uint32_t rela_type;		/* out */
+	int64_t rela_addend;		/* out */
+};
+
 struct special_section {
 	const char *name;		/* a trailing '*' matches any rest */
 	const char *size_env;		/* *_STRUCT_SIZE override, or NULL */
@@ -62,6 +77,16 @@ struct special_section {
 	 * name after the row's "*".
 	 */
 	const char *refuse_site;
+	/*
+	 * Instead of keeping (or refusing) the entries, make their sites
+	 * independent of the table, in both objects before the diff: the
+	 * hook turns the placeholder at a site into a load of the variable
+	 * that the part of the section name after the row's "*" names (x86
+	 * runtime_ptr_*: what the kernel's own module build emits).  0, or -1
+	 * when a site is not the instruction expected: then no site of the
+	 * section changes and refuse_site applies.
+	 */
+	int (*rewrite_site)(struct special_rewrite *w);
 	/*
 	 * Written by objtool.  When objtool runs on the linked patch module
 	 * (--objtool-link), it writes the table for all of the module's code

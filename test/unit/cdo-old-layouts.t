@@ -14,6 +14,8 @@
 #   symbol NAME VALUE         the output symbol NAME has st_value VALUE
 #   nops SECTION N            the output SECTION starts with N one-byte NOPs
 #   rela SECTION SYMBOL       a relocation of the output SECTION uses SYMBOL
+#   insn SECTION TEXT         objdump -dr of the output SECTION, blanks
+#                             squeezed, has a line containing TEXT
 #   message TEXT              stderr contains TEXT
 #   with VAR=VALUE message TEXT   run again with VAR=VALUE in the
 #                             environment: same exit status, and stderr
@@ -30,7 +32,7 @@ mapfile -t cases < <(find "$CASES" -maxdepth 1 -name '*.S' -printf '%f\n' | sed 
 
 n=0
 for c in "${cases[@]}"; do
-	n=$((n + 4 + $(grep -c '^// expect: \(size\|nosection\|symbol\|nops\|rela\|message\|with\)' "$CASES/$c.S")))
+	n=$((n + 4 + $(grep -c '^// expect: \(size\|nosection\|symbol\|nops\|rela\|insn\|message\|with\)' "$CASES/$c.S")))
 done
 plan "$n"
 
@@ -99,6 +101,9 @@ for c in "${cases[@]}"; do
 				awk -v s=".rela$a" '/^Relocation section/ { in_s = ($3 == "'"'"'" s "'"'"'") }
 					in_s && $5 == b { f = 1 } END { exit !f }' b="$b"
 			ok $? "$c: a relocation of $a uses $b" || diag "$(readelf -rW "$out" 2>&1 | tail -n 20)" ;;
+		insn)
+			objdump -dr -j "$a" "$out" 2>/dev/null | tr -s ' \t' '  ' | grep -qF -- "$b"
+			ok $? "$c: $a has '$b'" || diag "$(objdump -dr -j "$a" "$out" 2>&1 | tail -n 30)" ;;
 		message)
 			grep -qF -- "$a${b:+ $b}" "$err"
 			ok $? "$c: says '$a${b:+ $b}'" || diag_file "$err" ;;
@@ -108,6 +113,6 @@ for c in "${cases[@]}"; do
 			ok $? "$c: with $a: exit $want (got $rc), says '${b#message }'" ||
 				diag_file "$err" ;;
 		esac
-	done < <(sed -n 's#^// expect: \(size\|nosection\|symbol\|nops\|rela\|message\|with\) \(.*\)#\1 \2#p' "$src")
+	done < <(sed -n 's#^// expect: \(size\|nosection\|symbol\|nops\|rela\|insn\|message\|with\) \(.*\)#\1 \2#p' "$src")
 done
 [ "$TAP_FAILED" -eq 0 ]
