@@ -88,7 +88,7 @@ install: all
 	install -m 755 kpatch-build/kernel-cache kpatch-build/provider-tree kpatch-build/includers \
 		kpatch-build/fix-lines kpatch-build/objmap $(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(LIBEXECDIR)/lib
-	install -m 644 kpatch-build/lib/common.sh $(DESTDIR)$(LIBEXECDIR)/lib/
+	install -m 644 kpatch-build/lib/common.sh kpatch-build/lib/deb.sh $(DESTDIR)$(LIBEXECDIR)/lib/
 	install -m 644 kpatch-build/objmap.mk kpatch-build/struct-sizes.c $(DESTDIR)$(LIBEXECDIR)/
 	cp -r kmod/patch/. $(DESTDIR)$(DATADIR)/patch/
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
