@@ -24,8 +24,8 @@
 #   prerm    remove/upgrade/deconfigure: `kpatch unload NAME` when it is
 #            loaded; dpkg then removes the file and the emptied directories
 # Maintainer: $DEBFULLNAME <$DEBEMAIL> (as dch; DEBEMAIL may be
-# "Name <address>"), else EMAIL, else USER@FQDN.  Dates honour
-# SOURCE_DATE_EPOCH.
+# "Name <address>"), else EMAIL, else USER@FQDN with a warning (lintian
+# rejects root and local host names).  Dates honour SOURCE_DATE_EPOCH.
 
 DEB_INSTALL_ROOT=/var/lib/klpkit	# kpatch's default install root (kpatch/paths.c)
 
@@ -54,8 +54,9 @@ _deb_arch() {	# _deb_arch MODULE.ko: its Debian architecture
 	machine=$(LC_ALL=C readelf -h "$1" 2>/dev/null | sed -n 's/^ *Machine: *//p')
 	data=$(LC_ALL=C readelf -h "$1" 2>/dev/null | sed -n 's/^ *Data: *//p')
 	key=$machine
-	[ "$machine" != PowerPC64 ] || key="$machine/${data##* }"
-	key=${key/little endian/little}
+	if [ "$machine" = PowerPC64 ]; then	# ppc64 (big endian) is no Debian port
+		case "$data" in *little*) key+=/little ;; *) key+=/big ;; esac
+	fi
 	if [ -z "$machine" ] || [ -z "${DEB_ARCH_OF_MACHINE[$key]:-}" ]; then
 		_deb_err "$1: no Debian architecture known for ELF machine '${machine:-unreadable}' (table DEB_ARCH_OF_MACHINE in lib/deb.sh)"
 		return 1
@@ -233,6 +234,8 @@ deb_package() {	# deb_package OUTDIR KREL MODULE.ko VERSION PATCH...
 		return 1
 	fi
 	arch=$(_deb_arch "$ko") || return 1
+	[ -n "${DEBEMAIL:-}${EMAIL:-}" ] ||
+		echo "kpatch-build: warning: --deb: neither DEBEMAIL nor EMAIL is set: the maintainer is $(_deb_maintainer), which lintian rejects; set DEBEMAIL='Your Name <address>'" >&2
 	pkg=$(_deb_name "$mod" "$krel") || return 1
 	deb=$outdir/${pkg}_${version#*:}_$arch.deb
 	stage=$(mktemp -d "${TMPDIR:-/tmp}/klpkit-deb.XXXXXX") || return 1

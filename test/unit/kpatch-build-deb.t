@@ -34,20 +34,21 @@ REL=6.1.0-99-amd64
 PKG=livepatch-fix-$REL
 ARCH=amd64
 export DEBEMAIL='klpkit tests <tests@example.org>' SOURCE_DATE_EPOCH=1796000000
-plan 30
+plan 33
 
-# make_ko FILE MODINFO...: an object with a hand-written .modinfo
+# make_ko FILE MODINFO...: an object ($OBJ, default obj.o; objcopy:
+# $OBJCOPY) with a hand-written .modinfo
 make_ko() {
 	local file=$1
 	shift
 	printf '%s\0' "$@" >"$T/modinfo"
-	objcopy --add-section .modinfo="$T/modinfo" \
-		--set-section-flags .modinfo=alloc,readonly "$T/obj.o" "$file"
+	"${OBJCOPY:-objcopy}" --add-section .modinfo="$T/modinfo" \
+		--set-section-flags .modinfo=alloc,readonly "${OBJ:-$T/obj.o}" "$file"
 }
 echo 'int klpkit_test_fn(void) { return 1; }' >"$T/obj.c"
 gcc -g -c -o "$T/obj.o" "$T/obj.c" || bail "gcc failed"
 VM="$REL SMP preempt mod_unload modversions "
-mkdir -p "$T/out" "$T/build"
+mkdir -p "$T/out" "$T/build" "$T/cross"
 make_ko "$T/build/livepatch-fix.ko" name=livepatch_fix "vermagic=$VM" livepatch=Y license=GPL
 make_ko "$T/build/plain.ko" name=plain_module "vermagic=$VM" license=GPL
 make_ko "$T/build/other.ko" name=livepatch_other "vermagic=6.1.0-1-amd64 SMP " livepatch=Y
@@ -91,6 +92,27 @@ deb2=$(deb_package "$T/out" "$REL" "$T/build/livepatch-fix.ko" 1:2-1 "$T/fix-one
 	dpkg-deb -c "$deb2" | grep -q "/usr/share/doc/$PKG/changelog.Debian.gz$"
 ok $? "version 1:2-1: file name without the epoch, changelog.Debian.gz (not native)" || diag_file "$T/err"
 rm -f "$deb2"
+out=$(env -u DEBEMAIL -u EMAIL DEBFULLNAME='A B' bash -c '. "$1"; deb_package "$2" "$3" "$4" 1 "$5"' \
+	- "$TOPDIR/kpatch-build/lib/deb.sh" "$T/cross" "$REL" "$T/build/livepatch-fix.ko" "$T/fix-one.patch" 2>&1 >/dev/null)
+grep -q "warning: --deb: neither DEBEMAIL nor EMAIL is set: the maintainer is A B <$(id -un)@.*set DEBEMAIL=" <<<"$out"
+ok $? "without DEBEMAIL or EMAIL: USER@FQDN, with a warning saying what to set" || diag "$out"
+rm -f "$T"/cross/*
+# the architecture table on cross-compiled modules (test/unit/cross-*.t's compilers)
+got='' want=''
+for c in aarch64:arm64 powerpc64le:ppc64el s390x:s390x; do
+	command -v "${c%%:*}-linux-gnu-gcc" >/dev/null || continue
+	"${c%%:*}-linux-gnu-gcc" -c -o "$T/${c%%:*}.o" "$T/obj.c" &&
+		OBJ=$T/${c%%:*}.o OBJCOPY=${c%%:*}-linux-gnu-objcopy \
+			make_ko "$T/build/${c%%:*}.ko" name=livepatch_fix "vermagic=$VM" livepatch=Y
+	d=$(deb_package "$T/cross" "$REL" "$T/build/${c%%:*}.ko" 1 "$T/fix-one.patch" 2>&1)
+	got+=" $(dpkg-deb -f "$d" Architecture 2>&1)" want+=" ${c#*:}"
+done
+if [ -n "$want" ]; then
+	[ "$got" = "$want" ]
+	ok $? "Architecture of cross-compiled modules:$want" || diag "got:$got"
+else
+	skip 1 "no cross compilers (make deps installs them)"
+fi
 
 # ---------------------------------------------------------------- refusals
 out=$(deb_package "$T/out" "$REL" "$T/build/other.ko" 1 "$T/fix-one.patch" 2>&1)
@@ -204,7 +226,12 @@ kill "$FAKE_PID" 2>/dev/null
 wait "$FAKE_PID" 2>/dev/null
 FAKE_PID=
 
-# ------------------------------------------------------ removal by dpkg
+# ------------------------------------------------------ upgrade, removal
+deb3=$(deb_package "$T/out" "$REL" "$T/build/livepatch-fix.ko" 3 "$T/fix-one.patch" 2>&1) &&
+	"${DPKG[@]}" -i "$deb3" >"$T/dpkg.log" 2>&1 &&
+	[ "$(dpkg-query --root="$ROOT" -W -f='${Version} ${db:Status-Abbrev}' "$PKG")" = "3 ii " ] &&
+	[ "$(find "$I" -type f)" = "$I/$REL/livepatch-fix.ko" ]
+ok $? "dpkg -i of version 3 upgrades it in place (one module file)" || diag_file "$T/dpkg.log"
 "${DPKG[@]}" --purge "$PKG" >"$T/dpkg.log" 2>&1
 rc=$?
 [ $rc -eq 0 ] && [ ! -e "$I" ] && [ -z "$(dpkg-query --root="$ROOT" -W -f='${db:Status-Abbrev}' "$PKG" 2>/dev/null)" ]
