@@ -17,7 +17,7 @@
 #            it at boot; dpkg owns it, so no copy is made by the scripts;
 #            /usr/share/doc/PKG/{copyright,changelog[.Debian].gz}
 #   Depends  klpkit, linux-image-KREL (the exact kernel ABI)
-#   postinst configure: `kpatch load NAME` when KREL is the running kernel
+#   postinst configure (abort-*): `kpatch load NAME` when KREL is the running kernel
 #            (KPATCH_RELEASE or uname -r, as kpatch itself) and the
 #            livepatch sysfs exists; not when installed into another root
 #            (DPKG_ROOT set: an image build)
@@ -102,8 +102,10 @@ _deb_postinst() {	# _deb_postinst MODNAME KREL
 set -e
 module='$1'
 krel='$2'
-if [ "\$1" = configure ] && [ -z "\${DPKG_ROOT:-}" ] &&
-	[ "\${KPATCH_RELEASE:-\$(uname -r)}" = "\$krel" ]; then
+# configure, and the abort-* calls that follow a failed upgrade or removal
+# after the prerm unloaded it
+case "\$1" in configure | abort-*) ;; *) exit 0 ;; esac
+if [ -z "\${DPKG_ROOT:-}" ] && [ "\${KPATCH_RELEASE:-\$(uname -r)}" = "\$krel" ]; then
 	if [ -d "\${KPATCH_SYSFS:-/sys}/kernel/livepatch" ]; then
 		kpatch load "\$module" || {
 			echo "\$module: kpatch load failed (above); the module stays installed for kernel \$krel: fix the cause and run dpkg --configure -a, or remove the package" >&2

@@ -34,7 +34,7 @@ REL=6.1.0-99-amd64
 PKG=livepatch-fix-$REL
 ARCH=amd64
 export DEBEMAIL='klpkit tests <tests@example.org>' SOURCE_DATE_EPOCH=1796000000
-plan 33
+plan 35
 
 # make_ko FILE MODINFO...: an object ($OBJ, default obj.o; objcopy:
 # $OBJCOPY) with a hand-written .modinfo
@@ -79,9 +79,9 @@ grep -q "^$PKG (1) unstable; urgency=medium" <<<"$cl" && grep -q -- '- fix-one.p
 	grep -q -- '- fix-two.patch' <<<"$cl" && grep -q "^ -- $DEBEMAIL  .* 2026 " <<<"$cl"
 ok $? "changelog: version, the patches, the maintainer from DEBEMAIL, SOURCE_DATE_EPOCH" || diag "$cl"
 dpkg-deb -e "$deb" "$T/ctl"
-[ -x "$T/ctl/postinst" ] && [ -x "$T/ctl/prerm" ] && sh -n "$T/ctl/postinst" && sh -n "$T/ctl/prerm" &&
+[ -x "$T/ctl/postinst" ] && [ -x "$T/ctl/prerm" ] && shellcheck -s sh "$T/ctl/postinst" "$T/ctl/prerm" &&
 	grep -qF 'kpatch load "$module"' "$T/ctl/postinst" && grep -qF 'kpatch unload "$module"' "$T/ctl/prerm"
-ok $? "postinst (kpatch load) and prerm (kpatch unload): executable POSIX sh"
+ok $? "postinst (kpatch load) and prerm (kpatch unload): executable, shellcheck -s sh clean"
 lintian "$deb" >"$T/lintian.log" 2>&1
 grep -v '^running with root' "$T/lintian.log" | sed 's/^/# lintian: /'
 ! grep -q '^E: ' "$T/lintian.log"
@@ -216,6 +216,12 @@ rc=$?
 ok $? "postinst configure again, prerm remove: loaded then unloaded" || diag_file "$T/script.log"
 script "$REL" prerm remove && [ "$(grep -c '^delete' "$F/kmod.log")" = 2 ]
 ok $? "prerm remove when not loaded: status 0, nothing to do"
+script "$REL" postinst triggered x && [ "$(grep -c '^insert' "$F/kmod.log")" = 2 ]
+ok $? "postinst triggered: status 0, nothing loaded"
+script "$REL" postinst abort-upgrade 3 && [ "$(klist)" = "livepatch_fix [enabled]" ] &&
+	script "$REL" prerm remove && [ -z "$(klist)" ]
+ok $? "postinst abort-upgrade (an upgrade failed after prerm unloaded it): loaded again" ||
+	diag_file "$T/script.log"
 echo 1 >"$F/insert-errno"
 script "$REL" postinst configure
 rc=$?
