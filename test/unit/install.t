@@ -12,6 +12,7 @@ FILES=(bin/kpatch-build sbin/kpatch libexec/klpkit/create-diff-object
 	libexec/klpkit/objmap.mk libexec/klpkit/objmap libexec/klpkit/fix-lines
 	libexec/klpkit/struct-sizes.c libexec/klpkit/provider-tree libexec/klpkit/lib/common.sh
 	libexec/klpkit/lib/ccache.sh libexec/klpkit/lib/releases.sh
+	libexec/klpkit/lib/deb.sh
 	share/klpkit/patch/livepatch-patch.c share/klpkit/patch/Kbuild
 	share/klpkit/patch/kpatch-macros.h share/man/man1/kpatch-build.1
 	share/man/man1/kpatch.1 share/man/man1/create-diff-object.1
