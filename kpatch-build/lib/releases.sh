@@ -76,6 +76,7 @@ releases_report() {	# releases_report DIR: the combined report from DIR/KREL.jso
 			 module: (if $rc == 0 then $m else null end),
 			 changed_functions: ([.objects[]?.diff.changed_functions[]?.name] | unique),
 			 verified: (if type == "object" and has("verified") then .verified else null end),
+			 deb: (if type == "object" then .deb else null end),
 			 report: .}' "$dir/$i.json")") || return 1
 	done
 	printf '%s\n' "${entries[@]}" | jq -s --arg name "$MODNAME" '
