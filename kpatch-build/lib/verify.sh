@@ -53,6 +53,7 @@ _verify_script() {
 kpatch load /modules/$name.ko >/tmp/load.out 2>&1
 rc=\$?
 sed 's/^/[kpatch load] /' /tmp/load.out
+[ \$rc = 0 ] || dmesg | tail -n 6 | sed 's/^/[dmesg] /'
 [ \$rc = 0 ] || fail "kpatch load exited with status \$rc: \$(grep -v '^kpatch: fix:' /tmp/load.out | tail -n2 | sed 's/^kpatch: //' | tr '\\n' '|' | sed 's/|\$//; s/|/ | /g')"
 patch_enabled $name || fail "after kpatch load, livepatch $name is not enabled"
 log "livepatch $name: loaded, transition complete"
@@ -120,7 +121,7 @@ verify_module() {
 	done < <(sed -n 's/^vm-run:   - //p' "$dir/vm.err")
 	[ "$rc" -ne 2 ] || reasons+=("vm-run could not start the VM: $(sed -n 's/^vm-run: error: //p' "$dir/vm.err" | head -n1)")
 	[ ${#reasons[@]} -gt 0 ] || reasons+=("the VM run did not complete (vm-run status $rc)")
-	grep -E '^\[kpatch (load|unload)\] ' "$dir/vm.out" | sed 's/^/  /' >&2 || true
+	grep -E '^\[(kpatch (load|unload)|dmesg)\] ' "$dir/vm.out" | sed 's/^/  /' >&2 || true
 	line=${reasons[0]}
 	for o in "${reasons[@]:1}"; do line+="; $o"; done
 	_verify_fail "$line"

@@ -60,7 +60,8 @@ perl "$TREE/scripts/extract-module-sig.pl" -s "$KO" >"$W/sig.der" 2>/dev/null &&
 t $? "the module's PKCS#7 signature verifies against the certificate (openssl cms)" "$W/cms.err"
 
 # 2. verification fails: the kernel enforces signatures, the module is unsigned
-[ ! -f "$KO" ] || mv "$KO" "$W/signed.ko"
+mkdir -p "$W/signed"
+[ ! -f "$KO" ] || mv "$KO" "$W/signed/$NAME.ko"
 KLPKIT_VERIFY_APPEND=module.sig_enforce=1 TMPDIR=$W/tmp \
 	"$KPB" -a "$KREL" -n "$NAME" -o "$W/out" --verify --report "$W/R2.json" "$PATCH" >"$W/fail.out" 2>&1
 rc=$?
@@ -74,8 +75,9 @@ t $? "the report: \"verified\": false, the reason is kpatch load's signature mes
 grep -q "\[kpatch load\] kpatch: fix: sign the module .*mokutil --import CERT.der" "$W/fail.out"
 t $? "kpatch load's fix is shown" "$W/fail.out"
 log=$(sed -n 's/^kpatch-build: verify: console log of the VM: //p' "$W/fail.out")
-[ -f "$log" ] && grep -q 'Loading of unsigned module is rejected' "$log"
-t $? "the kept console log has the kernel's own refusal" "$W/fail.out"
+grep -q '^  \[dmesg\] .*Loading of unsigned module is rejected' "$W/fail.out" && [ -f "$log" ] &&
+	grep -q 'Loading of unsigned module is rejected' "$log"
+t $? "the kernel's own refusal (dmesg) is shown, the console log kept" "$W/fail.out"
 [ -z "$log" ] || rm -f "$log"
 
 # 3. signed by a key the kernel does not trust, in the VM
@@ -85,13 +87,14 @@ kpatch load /modules/$NAME.ko >/tmp/out 2>&1 || rc=\$?
 sed 's/^/[kpatch] /' /tmp/out
 echo "load status \$rc"
 EOF
-"$KLP_VM_RUN" --krel "$KREL" --append module.sig_enforce=1 --module "$W/signed.ko" \
+"$KLP_VM_RUN" --krel "$KREL" --append module.sig_enforce=1 --module "$W/signed/$NAME.ko" \
 	--bin "$KLP_TOPDIR/kpatch/kpatch:/usr/sbin/kpatch" --script "$W/vm.sh" >"$W/vm.out" 2>"$W/vm.err"
 mv "$W/vm.out" "$W/vm.out.raw"
 tr -d '\r' <"$W/vm.out.raw" >"$W/vm.out"
 vmrc=$?
-[ "$vmrc" -eq 0 ] && grep -q '^load status 1' "$W/vm.out"
-t $? "VM with module.sig_enforce=1: kpatch load of the signed module fails (status 1)" "$W/vm.out"
+[ "$vmrc" -eq 0 ] && grep -q '^load status 1' "$W/vm.out" &&
+	grep -q "^\[kpatch\] kpatch: /modules/$NAME.ko: kernel refused module $NAME: Key was rejected by service" "$W/vm.out"
+t $? "VM with module.sig_enforce=1: the kernel refuses the signed module (EKEYREJECTED), kpatch load status 1" "$W/vm.out"
 grep -q "\[kpatch\] kpatch: $NAME: refused because of its signature (EKEYREJECTED): the kernel enforces module signatures (module.sig_enforce=1); /modules/$NAME.ko is signed by '$CN', a key the kernel does not trust" "$W/vm.out"
 t $? "kpatch names the signer the kernel does not trust" "$W/vm.out"
 grep -q "\[kpatch\] kpatch: fix: .*kpatch-build --sign-key KEY.pem --sign-cert CERT.pem.*mokutil --import CERT.der" "$W/vm.out"
