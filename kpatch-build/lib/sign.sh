@@ -28,8 +28,8 @@ sign_is_signed() {	# sign_is_signed KO: does KO end with a module signature?
 
 sign_option() {
 	case "$1" in
-	--sign-key) SIGN_KEY=$(readlink -f "$2") ;;
-	--sign-cert) SIGN_CERT=$(readlink -f "$2") ;;
+	--sign-key) SIGN_KEY=$(readlink -m "$2") ;;
+	--sign-cert) SIGN_CERT=$(readlink -m "$2") ;;
 	esac
 }
 

@@ -35,8 +35,8 @@ err_has() { grep -q -e "$1" "$T/err" || { diag "stderr: $(cat "$T/err")"; return
 kb --sign-key "$T/key.pem"
 [ "$rc" = 2 ] && err_has 'error: --sign-key needs --sign-cert CERT'
 ok $? "--sign-key without --sign-cert: usage error"
-kb --sign-key "$T/nokey.pem" --sign-cert "$T/cert.pem"
-[ "$rc" = 2 ] && err_has "error: signing key '$T/nokey.pem' not found (--sign-key)"
+kb --sign-key "$T/no/key.pem" --sign-cert "$T/cert.pem"
+[ "$rc" = 2 ] && err_has "error: signing key '$T/no/key.pem' not found (--sign-key)"
 ok $? "a missing key: usage error naming it"
 kb --sign-key "$T/cert.pem" --sign-cert "$T/cert.pem"
 [ "$rc" = 2 ] && err_has "error: signing key '$T/cert.pem' is not a PEM private key"
