@@ -84,6 +84,7 @@ struct kp_module {
 	char vermagic[KP_NAME_MAX];
 	char release[KP_NAME_MAX];	/* first word of vermagic */
 	char *funcs;			/* klpkit_funcs modinfo value or NULL */
+	char signer[KP_NAME_MAX];	/* signature's signer, "" if unsigned */
 	bool livepatch;			/* livepatch=Y */
 };
 
@@ -95,6 +96,9 @@ int kp_module_each_info(const char *path, kp_info_fn fn, void *arg);
 int kp_module_check(const struct kp_module *mod, const char *release);
 int kp_module_insert(const struct kp_module *mod);
 int kp_module_remove(const char *name);
+
+/* signature.c: a refusal because of the module's signature, and the fix */
+bool kp_explain_signature_refusal(const struct kp_module *mod, int err);
 
 /* trust.c: only root may be able to change a module file */
 int kp_check_trusted(const char *path, bool dir, char *resolved, size_t size);

@@ -79,6 +79,8 @@ static void collect_info(const char *key, const char *value, void *arg)
 		copy_field(mod->vermagic, sizeof(mod->vermagic), value);
 	else if (!strcmp(key, "livepatch"))
 		mod->livepatch = value && !strcmp(value, "Y");
+	else if (!strcmp(key, "signer"))
+		copy_field(mod->signer, sizeof(mod->signer), value);
 	else if (!strcmp(key, "klpkit_funcs") && value && !mod->funcs)
 		mod->funcs = strdup(value);
 }
@@ -160,9 +162,11 @@ int kp_module_insert(const struct kp_module *mod)
 		ret = kmod_module_insert_module(km, 0, NULL);
 		kmod_module_unref(km);
 	}
-	if (ret)
+	if (ret) {
 		kp_err("%s: kernel refused module %s: %s", mod->path, mod->name,
 		       strerror(-ret));
+		kp_explain_signature_refusal(mod, -ret);
+	}
 	return ret;
 }
 

@@ -60,6 +60,7 @@ release_outcome() {
 	"$E_NOCHANGE") echo "no change" ;;
 	"$E_REFUSED") echo refused ;;
 	"$E_NOTBUILT") echo "not built" ;;
+	"$E_UNVERIFIED") echo "not verified" ;;
 	*) echo failed ;;
 	esac
 }
@@ -129,7 +130,7 @@ releases_run() {
 # release_reason REPORT: ": the first error or refusal" of a release's report
 release_reason() {
 	local why
-	why=$(jq -r 'first(.objects[]?.diff | (.refusals[]?, .errors[]?) | tostring) // .error // empty' \
+	why=$(jq -r 'first(.objects[]?.diff | (.refusals[]?, .errors[]?) | tostring) // .error // .verify_reason // empty' \
 		"$1" 2>/dev/null) || why=''
 	[ -z "$why" ] || printf ': %s' "${why:0:160}"
 }

@@ -40,7 +40,7 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
 KPB=$TOPDIR/kpatch-build/kpatch-build
-VMRUN=$TOPDIR/test/integration/vm-run
+VMRUN=$TOPDIR/kpatch-build/vm-run
 
 need_kernel
 krel=$KREL

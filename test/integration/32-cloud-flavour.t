@@ -13,7 +13,7 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
 . "$TOPDIR/test/lib/kernel.sh"
 KPB=$TOPDIR/kpatch-build/kpatch-build
-VMRUN=$TOPDIR/test/integration/vm-run
+VMRUN=$TOPDIR/kpatch-build/vm-run
 
 [ "${KLPKIT_SUITE:-check}" = full ] || skip_all "the cloud flavour runs in make check-full (KLPKIT_SUITE=full)"
 

@@ -13,12 +13,14 @@ FILES=(bin/kpatch-build sbin/kpatch libexec/klpkit/create-diff-object
 	libexec/klpkit/struct-sizes.c libexec/klpkit/provider-tree libexec/klpkit/lib/common.sh
 	libexec/klpkit/lib/ccache.sh libexec/klpkit/lib/releases.sh
 	libexec/klpkit/lib/deb.sh
+	libexec/klpkit/lib/sign.sh libexec/klpkit/lib/verify.sh libexec/klpkit/lib/vm-lib.sh
+	libexec/klpkit/vm-run
 	share/klpkit/patch/livepatch-patch.c share/klpkit/patch/Kbuild
 	share/klpkit/patch/kpatch-macros.h share/man/man1/kpatch-build.1
 	share/man/man1/kpatch.1 share/man/man1/create-diff-object.1
 	share/man/man1/klp-convert.1 lib/systemd/system/kpatch.service
 	share/bash-completion/completions/kpatch)
-plan $((${#FILES[@]} + 4))
+plan $((${#FILES[@]} + 5))
 make -s -C "$TOPDIR" install DESTDIR="$dest" PREFIX=/usr/local >"$dest.log" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr/local" || diag_file "$dest.log"
 rm -f "$dest.log"
@@ -35,4 +37,9 @@ out=$(KLPKIT_CACHE=$dest/cache TMPDIR=$dest "$P/bin/kpatch-build" -a 0.0.0-0-amd
 	"$TOPDIR/kpatch-build/demo/cmdline-marker.patch" 2>&1)
 [ $? -eq 1 ] && grep -q 'kernel-cache: error: apt knows neither linux-image-0.0.0-0-amd64' <<<"$out"
 ok $? "installed kpatch-build runs its kernel-cache from libexec/klpkit" || diag "$out"
+# vm-run (kpatch-build --verify) asks the installed kernel-cache for the kernel
+echo true >"$dest/t.sh"
+out=$(KLPKIT_CACHE=$dest/cache "$P/libexec/klpkit/vm-run" --krel 0.0.0-0-amd64 --script "$dest/t.sh" 2>&1)
+[ $? -eq 2 ] && grep -q "kernel 0.0.0-0-amd64 is not in the cache.*run: $P/libexec/klpkit/kernel-cache fetch" <<<"$(tr '\n' ' ' <<<"$out")"
+ok $? "installed vm-run runs its kernel-cache from libexec/klpkit" || diag "$out"
 [ "$TAP_FAILED" -eq 0 ]

@@ -88,7 +88,7 @@ export FAKE_ROOT=$F LD_PRELOAD=$T/fake-kmod.so
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 COMMANDS="load unload list info install uninstall signal version"
-echo "1..97"
+echo "1..102"
 
 # ------------------------------------------------------- help and man page
 for c in $COMMANDS; do
@@ -232,7 +232,43 @@ ok "unload of a patch not loaded: status 1" eval 'status_is 1 && err_has "no suc
 echo 1 >"$F/insert-errno"
 run load "$T/lp.ko"
 ok "kernel refusing the insertion: status 1" eval 'status_is 1 && err_has "kernel refused module"'
-rm -f "$F/insert-errno"
+ok "a refusal that is not about signatures gets no signing advice" eval '! grep -q signature "$T/err"'
+
+# refusals because of the module's signature (module.sig_enforce=1, lockdown)
+mkdir -p "$F/sys/module/module/parameters" "$F/sys/kernel/security"
+echo Y >"$F/sys/module/module/parameters/sig_enforce"
+echo 129 >"$F/insert-errno"	# EKEYREJECTED
+run load "$T/lp.ko"
+ok "sig_enforce refusing an unsigned module: what the kernel said, why, the fix" \
+	eval 'status_is 1 && err_has "kernel refused module livepatch_test: Key was rejected by service" && err_has "livepatch_test: refused because of its signature (EKEYREJECTED): the kernel enforces module signatures (module.sig_enforce=1); $T/lp.ko is unsigned" && err_has "fix: sign the module .*kpatch-build --sign-key KEY.pem --sign-cert CERT.pem" && err_has "mokutil --import CERT.der"'
+# a signature made as scripts/sign-file makes it (PKCS#7, detached, no
+# certificates, then struct module_signature and the marker)
+openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=klpkit test" -days 2 \
+	-keyout "$T/sign.key" -out "$T/sign.crt" 2>/dev/null
+openssl cms -sign -binary -noattr -outform DER -nocerts -md sha256 \
+	-signer "$T/sign.crt" -inkey "$T/sign.key" -in "$T/lp.ko" -out "$T/lp.sig"
+cp "$T/lp.ko" "$T/lp-signed.ko"
+siglen=$(stat -c %s "$T/lp.sig")
+{
+	cat "$T/lp.sig"
+	printf '\0\0\2\0\0\0\0\0'
+	# shellcheck disable=SC2059 # the format is the big-endian length
+	printf "$(printf '\\%03o' $((siglen >> 24 & 255)) $((siglen >> 16 & 255)) $((siglen >> 8 & 255)) $((siglen & 255)))"
+	printf '~Module signature appended~\n'
+} >>"$T/lp-signed.ko"
+run load "$T/lp-signed.ko"
+ok "sig_enforce refusing a module signed by an untrusted key names its signer" \
+	eval 'status_is 1 && err_has "$T/lp-signed.ko is signed by .klpkit test., a key the kernel does not trust" && err_has "mokutil --import"'
+echo N >"$F/sys/module/module/parameters/sig_enforce"
+echo "none [integrity] confidentiality" >"$F/sys/kernel/security/lockdown"
+echo 1 >"$F/insert-errno"	# EPERM
+run load "$T/lp.ko"
+ok "lockdown refusing an unsigned module (EPERM): why and the fix" \
+	eval 'status_is 1 && err_has "refused because of its signature (EPERM): the kernel is locked down (lockdown=integrity" && err_has "is unsigned" && err_has "mokutil --import"'
+echo "[none] integrity confidentiality" >"$F/sys/kernel/security/lockdown"
+run load "$T/lp.ko"
+ok "EPERM without lockdown: no signing advice" eval 'status_is 1 && err_has "kernel refused module" && ! grep -q signature "$T/err"'
+rm -rf "$F/insert-errno" "$F/sys/module/module" "$F/sys/kernel/security"
 
 # ------------------------------------------------ stalled transitions
 echo enable >"$F/stall-livepatch_test"

@@ -34,9 +34,9 @@
 KLP_TOPDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 KLP_KERNEL_CACHE=$KLP_TOPDIR/kpatch-build/kernel-cache
 # shellcheck disable=SC2034
-KLP_VM_RUN=$KLP_TOPDIR/test/integration/vm-run
+KLP_VM_RUN=$KLP_TOPDIR/kpatch-build/vm-run
 # shellcheck disable=SC2034
-KLP_VM_LIB=$KLP_TOPDIR/test/integration/lib/vm-lib.sh
+KLP_VM_LIB=$KLP_TOPDIR/kpatch-build/lib/vm-lib.sh
 # shellcheck disable=SC2034
 KLP_SAMPLE_TEXT='this has been live patched'
 
