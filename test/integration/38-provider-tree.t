@@ -33,29 +33,19 @@ kpb() {
 	rc=$?
 }
 
-# t STATUS DESC [FILE]: ok/not ok, the last lines of FILE when not ok
-t() {
-	if [ "$1" -eq 0 ]; then
-		tap_ok "$2"
-	else
-		tap_not_ok "$2"
-		[ -z "${3:-}" ] || tail -n 30 "$3" | tap_diag -
-	fi
-}
-
 # 1. refusals, before anything compiles
 sed 's/^CONFIG_LIVEPATCH=y$/# CONFIG_LIVEPATCH is not set/' "$CONFIG" >"$W/other.config"
 kpb badconfig -s "$TREE" -c "$W/other.config" -v "$VMLINUX"
 [ "$rc" -eq 1 ] && [ ! -e "$W/out/badconfig.ko" ] &&
 	grep -qF "error: $W/other.config differs from the tree's $TREE/.config in 1 setting line(s)" "$W/badconfig.out"
-t $? "a config that is not the tree's: exit 1, one line naming both" "$W/badconfig.out"
+tap_result $? "a config that is not the tree's: exit 1, one line naming both" "$W/badconfig.out"
 kpb badrel -a 6.1.0-0-amd64 -s "$TREE" -c "$CONFIG" -v "$VMLINUX"
 [ "$rc" -eq 1 ] &&
 	grep -qF "error: $VMLINUX is the vmlinux of $KREL, not of 6.1.0-0-amd64" "$W/badrel.out"
-t $? "-a of another release than the vmlinux's: exit 1, naming the vmlinux" "$W/badrel.out"
+tap_result $? "-a of another release than the vmlinux's: exit 1, naming the vmlinux" "$W/badrel.out"
 kpb novmlinux -s "$TREE" -c "$CONFIG"
 [ "$rc" -eq 1 ] && grep -qF "error: $TREE/vmlinux is missing" "$W/novmlinux.out"
-t $? "no -v and no SRCDIR/vmlinux: exit 1, naming it" "$W/novmlinux.out"
+tap_result $? "no -v and no SRCDIR/vmlinux: exit 1, naming it" "$W/novmlinux.out"
 
 # 2. the build
 cfg_sum=$(md5sum <"$TREE/.config")
@@ -64,22 +54,22 @@ kpb custom -s "$TREE" -c "$CONFIG" -v "$VMLINUX" --report "$W/custom.json"
 took=$((SECONDS - t0))
 KO=$W/out/custom.ko
 [ "$rc" -eq 0 ] && [ -s "$KO" ]
-t $? "kpatch-build -s TREE -c CONFIG -v VMLINUX built custom.ko (${took}s)" "$W/custom.out"
+tap_result $? "kpatch-build -s TREE -c CONFIG -v VMLINUX built custom.ko (${took}s)" "$W/custom.out"
 grep -qF "Preparing target kernel $KREL" "$W/custom.out"
-t $? "the release came from the vmlinux ($KREL)" "$W/custom.out"
+tap_result $? "the release came from the vmlinux ($KREL)" "$W/custom.out"
 [ "$(jq -r .provider "$W/custom.json" 2>/dev/null)" = provider-tree ] &&
 	[ "$(jq -r .target "$W/custom.json")" = "$KREL" ]
-t $? "the report names provider-tree and $KREL" "$W/custom.json"
+tap_result $? "the report names provider-tree and $KREL" "$W/custom.json"
 changed=$(jq -r '[.objects[].diff | select(. != null) | .changed_functions[]?.name] | join(" ")' "$W/custom.json" 2>/dev/null)
 [ "$changed" = cmdline_proc_show ]
-t $? "changed: cmdline_proc_show (got '$changed')"
+tap_result $? "changed: cmdline_proc_show (got '$changed')"
 [ ! -e "$W/no-cache/$KREL" ]
-t $? "no kernel-cache was run (its cache stays empty)"
+tap_result $? "no kernel-cache was run (its cache stays empty)"
 "$KLPC" --check --symbols "vmlinux=$VMLINUX" --symvers "$SYMVERS" "$KO" >"$W/check.out" 2>&1
-t $? "klp-convert --check accepts the module" "$W/check.out"
+tap_result $? "klp-convert --check accepts the module" "$W/check.out"
 vermagic=$(modinfo -F vermagic "$KO" 2>/dev/null)
 [ "${vermagic%% *}" = "$KREL" ]
-t $? "its vermagic is the tree's release ('$vermagic')"
+tap_result $? "its vermagic is the tree's release ('$vermagic')"
 [ "$(md5sum <"$TREE/.config")" = "$cfg_sum" ]
-t $? "the tree's .config is untouched"
+tap_result $? "the tree's .config is untouched"
 tap_done

@@ -31,33 +31,23 @@ tap_plan 12
 openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=$CN" -days 2 \
 	-keyout "$W/key.pem" -out "$W/cert.pem" 2>/dev/null || bail "openssl req failed"
 
-# t STATUS DESC [FILE]: ok/not ok, the last lines of FILE when not ok
-t() {
-	if [ "$1" -eq 0 ]; then
-		tap_ok "$2"
-	else
-		tap_not_ok "$2"
-		[ -z "${3:-}" ] || tail -n 30 "$3" | tap_diag -
-	fi
-}
-
 # 1. verified and signed
 KO=$W/out/$NAME.ko
 TMPDIR=$W/tmp "$KPB" -a "$KREL" -n "$NAME" -o "$W/out" --verify \
 	--sign-key "$W/key.pem" --sign-cert "$W/cert.pem" --report "$W/R.json" "$PATCH" >"$W/ok.out" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && [ -f "$KO" ] && grep -q "verify: PASS: $NAME.ko loaded in $KREL" "$W/ok.out"
-t $? "--verify --sign-key --sign-cert: exit 0, module written, PASS printed" "$W/ok.out"
+tap_result $? "--verify --sign-key --sign-cert: exit 0, module written, PASS printed" "$W/ok.out"
 [ "$(jq -r '.verified, .verify_reason, .signer, .exit_code' "$W/R.json" 2>/dev/null | paste -sd' ')" = "true null $CN 0" ]
-t $? "the report: \"verified\": true, no reason, \"signer\": \"$CN\"" "$W/R.json"
+tap_result $? "the report: \"verified\": true, no reason, \"signer\": \"$CN\"" "$W/R.json"
 [ "$(modinfo -F signer "$KO")" = "$CN" ] && [ "$(modinfo -F sig_hashalgo "$KO")" = \
 	"$(sed -n 's/^CONFIG_MODULE_SIG_HASH="\(.*\)"$/\1/p' "$TREE/.config")" ]
-t $? "modinfo -F signer is the certificate's CN, the hash the config's"
+tap_result $? "modinfo -F signer is the certificate's CN, the hash the config's"
 perl "$TREE/scripts/extract-module-sig.pl" -s "$KO" >"$W/sig.der" 2>/dev/null &&
 	perl "$TREE/scripts/extract-module-sig.pl" -0 "$KO" >"$W/content" 2>/dev/null &&
 	openssl cms -verify -binary -inform DER -in "$W/sig.der" -content "$W/content" \
 		-certfile "$W/cert.pem" -noverify -out /dev/null 2>"$W/cms.err"
-t $? "the module's PKCS#7 signature verifies against the certificate (openssl cms)" "$W/cms.err"
+tap_result $? "the module's PKCS#7 signature verifies against the certificate (openssl cms)" "$W/cms.err"
 
 # 2. verification fails: the kernel enforces signatures, the module is unsigned
 mkdir -p "$W/signed"
@@ -66,18 +56,18 @@ KLPKIT_VERIFY_APPEND=module.sig_enforce=1 TMPDIR=$W/tmp \
 	"$KPB" -a "$KREL" -n "$NAME" -o "$W/out" --verify --report "$W/R2.json" "$PATCH" >"$W/fail.out" 2>&1
 rc=$?
 [ "$rc" -eq 6 ] && [ ! -e "$KO" ]
-t $? "--verify with module.sig_enforce=1 and an unsigned module: exit 6, no module written" "$W/fail.out"
+tap_result $? "--verify with module.sig_enforce=1 and an unsigned module: exit 6, no module written" "$W/fail.out"
 grep -q "verify: FAIL: $NAME.ko in $KREL (qemu): kpatch load exited with status 1: " "$W/fail.out"
-t $? "FAIL printed with the reason" "$W/fail.out"
+tap_result $? "FAIL printed with the reason" "$W/fail.out"
 [ "$(jq -r '.verified, .exit_code, .output' "$W/R2.json" 2>/dev/null | paste -sd' ')" = "false 6 null" ] &&
 	jq -r .verify_reason "$W/R2.json" | grep -q "refused because of its signature (EKEYREJECTED): the kernel enforces module signatures (module.sig_enforce=1); /modules/$NAME.ko is unsigned"
-t $? "the report: \"verified\": false, the reason is kpatch load's signature message" "$W/R2.json"
+tap_result $? "the report: \"verified\": false, the reason is kpatch load's signature message" "$W/R2.json"
 grep -q "\[kpatch load\] kpatch: fix: sign the module .*mokutil --import CERT.der" "$W/fail.out"
-t $? "kpatch load's fix is shown" "$W/fail.out"
+tap_result $? "kpatch load's fix is shown" "$W/fail.out"
 log=$(sed -n 's/^kpatch-build: verify: console log of the VM: //p' "$W/fail.out")
 grep -q '^  \[dmesg\] .*Loading of unsigned module is rejected' "$W/fail.out" && [ -f "$log" ] &&
 	grep -q 'Loading of unsigned module is rejected' "$log"
-t $? "the kernel's own refusal (dmesg) is shown, the console log kept" "$W/fail.out"
+tap_result $? "the kernel's own refusal (dmesg) is shown, the console log kept" "$W/fail.out"
 [ -z "$log" ] || rm -f "$log"
 
 # 3. signed by a key the kernel does not trust, in the VM
@@ -94,9 +84,9 @@ tr -d '\r' <"$W/vm.out.raw" >"$W/vm.out"
 vmrc=$?
 [ "$vmrc" -eq 0 ] && grep -q '^load status 1' "$W/vm.out" &&
 	grep -q "^\[kpatch\] kpatch: /modules/$NAME.ko: kernel refused module $NAME: Key was rejected by service" "$W/vm.out"
-t $? "VM with module.sig_enforce=1: the kernel refuses the signed module (EKEYREJECTED), kpatch load status 1" "$W/vm.out"
+tap_result $? "VM with module.sig_enforce=1: the kernel refuses the signed module (EKEYREJECTED), kpatch load status 1" "$W/vm.out"
 grep -q "\[kpatch\] kpatch: $NAME: refused because of its signature (EKEYREJECTED): the kernel enforces module signatures (module.sig_enforce=1); /modules/$NAME.ko is signed by '$CN', a key the kernel does not trust" "$W/vm.out"
-t $? "kpatch names the signer the kernel does not trust" "$W/vm.out"
+tap_result $? "kpatch names the signer the kernel does not trust" "$W/vm.out"
 grep -q "\[kpatch\] kpatch: fix: .*kpatch-build --sign-key KEY.pem --sign-cert CERT.pem.*mokutil --import CERT.der" "$W/vm.out"
-t $? "and the fix (sign with a trusted key, enroll it with mokutil --import)" "$W/vm.out"
+tap_result $? "and the fix (sign with a trusted key, enroll it with mokutil --import)" "$W/vm.out"
 tap_done

@@ -27,6 +27,8 @@
 # TAP
 #   tap_plan N | tap_skip_all REASON | tap_ok DESC | tap_not_ok DESC
 #   tap_check DESC CMD...         ok when CMD succeeds
+#   tap_result STATUS DESC [FILE] ok when STATUS is 0, else not ok with the
+#                                 last 30 lines of FILE as diagnostics
 #   tap_diag TEXT...              "# "-prefixed diagnostics (also reads stdin with -)
 #   tap_done                      exit 1 if any test failed or the count is off
 
@@ -128,6 +130,14 @@ tap_check() {
 	local desc=$1
 	shift
 	if "$@"; then tap_ok "$desc"; else tap_not_ok "$desc"; fi
+}
+tap_result() {	# tap_result STATUS DESC [FILE]: ok if STATUS is 0, else not ok and FILE's last lines
+	if [ "$1" -eq 0 ]; then
+		tap_ok "$2"
+	else
+		tap_not_ok "$2"
+		[ -z "${3:-}" ] || tail -n 30 "$3" | tap_diag -
+	fi
 }
 tap_diag() {
 	if [ "${1:-}" = - ]; then
