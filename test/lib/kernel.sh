@@ -151,7 +151,9 @@ build_selfdiff_dir() {
 		tree=$(kernel_tree "$krel") || return 1
 		flock "$tree/.klpkit-build.lock" make -s -C "$tree" -j"$(nproc)" \
 			KCFLAGS="-ffunction-sections -fdata-sections" "$d/" </dev/null >&2 || return 1
-		rm -rf "$out" && mkdir -p "$out" || return 1
+		# only the objects go: the manifests of subdirectories built on
+		# their own (fs/proc inside fs) stay valid, the copy refreshes them
+		mkdir -p "$out" && find "$out" -name '*.o' -delete || return 1
 		(cd "$tree/$d" && find . -name '*.o' ! -name '*.mod.o' -print0 |
 			xargs -0 cp --parents -t "$out") || return 1
 		(cd "$out" && find . -name '*.o' | sort >.manifest.tmp && mv .manifest.tmp .manifest) ||
