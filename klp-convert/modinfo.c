@@ -40,6 +40,18 @@ static const char *find_entry(struct kelf_section *sec, const char *key)
 	return NULL;
 }
 
+/*
+ * The bytes entry @e of @sec takes: up to and with its NUL, or to the end
+ * of the section when the last string lacks one.
+ */
+static size_t entry_len(struct kelf_section *sec, const char *e)
+{
+	size_t rest = sec->size - (e - (const char *)sec->data);
+	size_t len = strnlen(e, rest);
+
+	return len < rest ? len + 1 : len;
+}
+
 const char *modinfo_get(struct kelf *k, const char *key)
 {
 	struct kelf_section *sec = modinfo_section(k);
@@ -70,7 +82,7 @@ int modinfo_set(struct kelf *k, const char *key, const char *value)
 	}
 	if (sec->data)
 		old = find_entry(sec, key);
-	old_len = old ? strlen(old) + 1 : 0;
+	old_len = old ? entry_len(sec, old) : 0;
 	size = sec->size + (old && old_len >= need ? 0 : need);
 	buf = malloc(size ? size : 1);
 	if (!buf) {
