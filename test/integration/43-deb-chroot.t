@@ -144,10 +144,10 @@ in_root sh -c "cd /tmp/debs && apt-get install -y -q ./linux-image-$KREL.deb ./$
 ok $? "apt-get install of $PKG and the dummy linux-image-$KREL ($((SECONDS - t0)) s)" ||
 	diag_file "$T/apt.log" 30
 
-st=$(in_root dpkg-query -W -f='${binary:Package} ${db:Status-Abbrev}\n' klpkit "$PKG" "linux-image-$KREL" 2>&1)
-[ "$st" = "klpkit ii 
-$PKG ii 
-linux-image-$KREL ii " ]
+st=$(in_root dpkg -l klpkit "$PKG" "linux-image-$KREL" 2>&1 | awk '/^[a-z][a-z]/ { print $1, $2 }' | LC_ALL=C sort)
+[ "$st" = "ii klpkit
+ii linux-image-$KREL
+ii $PKG" ]
 ok $? "dpkg -l: klpkit, $PKG (and the dummy) are ii" || diag "$st"
 
 in_root kpatch list >"$T/list" 2>&1
