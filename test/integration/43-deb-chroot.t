@@ -102,6 +102,7 @@ ok $? "a minimal Debian $SUITE root ($how, $((SECONDS - t0)) s)" || diag_file "$
 printf '#!/bin/sh\n# klpkit tests: no service starts in this chroot\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null
+echo force-unsafe-io >"$ROOT/etc/dpkg/dpkg.cfg.d/klpkit-test"	# a throw-away root: no fsync
 mount -t proc proc "$ROOT/proc" || bail "mount -t proc on $ROOT/proc failed"
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
 	DEBIAN_FRONTEND=noninteractive "$@"; }
@@ -137,6 +138,7 @@ in_root apt-get update -q >"$T/apt.log" 2>&1 &&
 	in_root sh -c 'cd /tmp/debs && apt-get install -y -q --no-install-recommends ./klpkit_*.deb' >>"$T/apt.log" 2>&1
 ok $? "apt-get install ./$(tool_deb_name): Depends resolved from $MIRROR ($((SECONDS - t0)) s)" ||
 	diag_file "$T/apt.log" 30
+diag "$(grep -c '^Setting up ' "$T/apt.log") packages set up, $(grep -c '^Get:.*\.deb\|^Get:.* amd64 \|^Get:.* all ' "$T/apt.log") downloaded (the rest from $ARCHIVES)"
 cp "$ROOT"/var/cache/apt/archives/*.deb "$ARCHIVES/" 2>/dev/null
 t0=$SECONDS
 in_root sh -c "cd /tmp/debs && apt-get install -y -q ./linux-image-$KREL.deb ./$(basename "$PATCHDEB")" \
