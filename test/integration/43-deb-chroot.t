@@ -16,7 +16,8 @@
 # enabled by the package, and `apt-get purge` removes the module so that
 # `kpatch list` no longer shows it.  Runs as root (debootstrap, chroot).
 # Skipped when the mirror is unreachable; a failing debootstrap fails it.
-# Cold about 5 min (debootstrap, downloads, dpkg-buildpackage), warm about 2.
+# Cold about 6 min (debootstrap 3, apt downloads 1.5, dpkg-buildpackage 1),
+# warm about 2.5 min (dpkg-buildpackage, apt-get install from the cached .debs).
 # shellcheck disable=SC2016 # dpkg-query's own ${...} formats
 set -u
 umask 022
@@ -71,7 +72,29 @@ cleanup() {	# unmount what is mounted under ROOT, then delete, never across a mo
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-plan 11
+# ----------------------------------------------------------- the packages
+t0=$SECONDS
+mkdir -p "$T/tool" "$T/build" "$T/out" "$T/debs"
+build_tool_deb "$T/tool"
+rc=$?
+[ "$rc" -ne 2 ] || bail "git clone of $TOPDIR failed" "$T/tool/clone.log"
+[ "$rc" -eq 0 ] || bail "dpkg-buildpackage of the tool failed" "$T/tool/build.log"
+TOOL=$T/tool/$(tool_deb_name)
+[ -f "$TOOL" ] || bail "dpkg-buildpackage made no $(tool_deb_name)" "$T/tool/build.log"
+export DEBEMAIL='klpkit tests <tests@example.org>' SOURCE_DATE_EPOCH=1796000000
+OBJ=$(fake_ko_obj "$T/build") || bail "gcc failed"
+make_ko "$T/build/livepatch-fix.ko" "name=$MODNAME" "vermagic=$KREL SMP preempt mod_unload modversions " \
+	livepatch=Y license=GPL || bail "objcopy failed"
+printf 'fix 1\n' >"$T/fix.patch"
+PATCHDEB=$(deb_package "$T/out" "$KREL" "$T/build/livepatch-fix.ko" 1 "$T/fix.patch" 2>"$T/deb.log") ||
+	bail "deb_package failed" "$T/deb.log"
+mkdir -p "$T/dummy/DEBIAN"
+printf 'Package: linux-image-%s\nVersion: 1\nArchitecture: all\nMaintainer: %s\nDescription: %s\n' \
+	"$KREL" "$DEBEMAIL" "dummy stand-in for the kernel (no files; klpkit tests)" >"$T/dummy/DEBIAN/control"
+dpkg-deb --root-owner-group --build "$T/dummy" "$T/debs/linux-image-$KREL.deb" >/dev/null ||
+	bail "dpkg-deb of the dummy linux-image-$KREL failed"
+cp "$TOOL" "$PATCHDEB" "$T/debs/"
+diag "packages built in $((SECONDS - t0)) s: $(cd "$T/debs" && echo *)"
 
 # ------------------------------------------------ the root (cached tarball)
 t0=$SECONDS
@@ -96,40 +119,21 @@ if [ ! -s "$TARBALL" ]; then
 else
 	how="from the cache $TARBALL"
 fi
-tar --numeric-owner -C "$ROOT" -xf "$TARBALL" 2>"$T/tar.log" && [ -x "$ROOT/usr/bin/apt-get" ]
-ok $? "a minimal Debian $SUITE root ($how, $((SECONDS - t0)) s)" || diag_file "$T/tar.log"
+{ tar --numeric-owner -C "$ROOT" -xf "$TARBALL" 2>"$T/tar.log" && [ -x "$ROOT/usr/bin/apt-get" ]; } ||
+	bail "unpacking $TARBALL failed (delete it to debootstrap again)" "$T/tar.log"
+root_s=$((SECONDS - t0))
 
 printf '#!/bin/sh\n# klpkit tests: no service starts in this chroot\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null
 echo force-unsafe-io >"$ROOT/etc/dpkg/dpkg.cfg.d/klpkit-test"	# a throw-away root: no fsync
+cp -r "$T/debs" "$ROOT/tmp/debs"
 mount -t proc proc "$ROOT/proc" || bail "mount -t proc on $ROOT/proc failed"
 in_root() { chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
 	DEBIAN_FRONTEND=noninteractive "$@"; }
 
-# ----------------------------------------------------------- the packages
-t0=$SECONDS
-mkdir -p "$T/tool" "$T/build" "$T/out" "$ROOT/tmp/debs"
-build_tool_deb "$T/tool"
-rc=$?
-[ "$rc" -ne 2 ] || bail "git clone of $TOPDIR failed" "$T/tool/clone.log"
-[ "$rc" -eq 0 ] || bail "dpkg-buildpackage of the tool failed" "$T/tool/build.log"
-TOOL=$T/tool/$(tool_deb_name)
-[ -f "$TOOL" ] || bail "dpkg-buildpackage made no $(tool_deb_name)" "$T/tool/build.log"
-export DEBEMAIL='klpkit tests <tests@example.org>' SOURCE_DATE_EPOCH=1796000000
-OBJ=$(fake_ko_obj "$T/build") || bail "gcc failed"
-make_ko "$T/build/livepatch-fix.ko" "name=$MODNAME" "vermagic=$KREL SMP preempt mod_unload modversions " \
-	livepatch=Y license=GPL || bail "objcopy failed"
-printf 'fix 1\n' >"$T/fix.patch"
-PATCHDEB=$(deb_package "$T/out" "$KREL" "$T/build/livepatch-fix.ko" 1 "$T/fix.patch" 2>"$T/deb.log") ||
-	bail "deb_package failed" "$T/deb.log"
-mkdir -p "$T/dummy/DEBIAN"
-printf 'Package: linux-image-%s\nVersion: 1\nArchitecture: all\nMaintainer: %s\nDescription: %s\n' \
-	"$KREL" "$DEBEMAIL" "dummy stand-in for the kernel (no files; klpkit tests)" >"$T/dummy/DEBIAN/control"
-dpkg-deb --root-owner-group --build "$T/dummy" "$ROOT/tmp/debs/linux-image-$KREL.deb" >/dev/null ||
-	bail "dpkg-deb of the dummy linux-image-$KREL failed"
-cp "$TOOL" "$PATCHDEB" "$ROOT/tmp/debs/"
-diag "packages built in $((SECONDS - t0)) s: $(cd "$ROOT/tmp/debs" && echo *)"
+plan 11
+ok 0 "a minimal Debian $SUITE root ($how, $root_s s)"
 
 # --------------------------------------------------------- installation
 t0=$SECONDS
@@ -138,7 +142,7 @@ in_root apt-get update -q >"$T/apt.log" 2>&1 &&
 	in_root sh -c 'cd /tmp/debs && apt-get install -y -q --no-install-recommends ./klpkit_*.deb' >>"$T/apt.log" 2>&1
 ok $? "apt-get install ./$(tool_deb_name): Depends resolved from $MIRROR ($((SECONDS - t0)) s)" ||
 	diag_file "$T/apt.log" 30
-diag "$(grep -c '^Setting up ' "$T/apt.log") packages set up, $(grep -c '^Get:.*\.deb\|^Get:.* amd64 \|^Get:.* all ' "$T/apt.log") downloaded (the rest from $ARCHIVES)"
+diag "$(grep -c '^Setting up ' "$T/apt.log") packages set up, $(awk '/^Get:/ && NF >= 8' "$T/apt.log" | wc -l) downloaded (the rest from $ARCHIVES)"
 cp "$ROOT"/var/cache/apt/archives/*.deb "$ARCHIVES/" 2>/dev/null
 t0=$SECONDS
 in_root sh -c "cd /tmp/debs && apt-get install -y -q ./linux-image-$KREL.deb ./$(basename "$PATCHDEB")" \
