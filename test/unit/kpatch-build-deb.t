@@ -13,6 +13,7 @@ set -u
 umask 022
 TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 . "$TOPDIR/test/lib/tap.sh"
+. "$TOPDIR/test/lib/fake-ko.sh"
 # shellcheck source=../../kpatch-build/lib/deb.sh
 . "$TOPDIR/kpatch-build/lib/deb.sh"
 KPB=$TOPDIR/kpatch-build/kpatch-build
@@ -36,17 +37,7 @@ ARCH=amd64
 export DEBEMAIL='klpkit tests <tests@example.org>' SOURCE_DATE_EPOCH=1796000000
 plan 35
 
-# make_ko FILE MODINFO...: an object ($OBJ, default obj.o; objcopy:
-# $OBJCOPY) with a hand-written .modinfo
-make_ko() {
-	local file=$1
-	shift
-	printf '%s\0' "$@" >"$T/modinfo"
-	"${OBJCOPY:-objcopy}" --add-section .modinfo="$T/modinfo" \
-		--set-section-flags .modinfo=alloc,readonly "${OBJ:-$T/obj.o}" "$file"
-}
-echo 'int klpkit_test_fn(void) { return 1; }' >"$T/obj.c"
-gcc -g -c -o "$T/obj.o" "$T/obj.c" || bail "gcc failed"
+OBJ=$(fake_ko_obj "$T") || bail "gcc failed"
 VM="$REL SMP preempt mod_unload modversions "
 mkdir -p "$T/out" "$T/build" "$T/cross"
 make_ko "$T/build/livepatch-fix.ko" name=livepatch_fix "vermagic=$VM" livepatch=Y license=GPL
