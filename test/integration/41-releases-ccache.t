@@ -77,8 +77,10 @@ if ! command -v distccd >/dev/null; then
 	skip "distccd is not installed"
 else
 	port=$((20000 + RANDOM % 20000))
+	# its log on stderr: distccd drops root for its own user, who could not
+	# open a file in $W
 	distccd --no-detach --daemon --listen 127.0.0.1 --port "$port" --allow 127.0.0.1 \
-		--log-file "$W/distccd.log" --log-level info --jobs 2 >/dev/null 2>&1 &
+		--log-stderr --log-level info --jobs 2 >/dev/null 2>"$W/distccd.log" &
 	distccd_pid=$!
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
