@@ -16,7 +16,6 @@
 #include "special.h"
 
 struct table {
-	struct cdo *c;
 	struct kelf *k;
 	struct kelf_section *sec;
 	const struct special_section *sp;
@@ -152,7 +151,7 @@ int rewrite_sites(struct cdo *c, struct kelf *k)
 
 	kelf_for_each_section(sec, k) {
 		const struct special_section *sp;
-		struct table t = { .c = c, .k = k, .sec = sec };
+		struct table t = { .k = k, .sec = sec };
 		const char *star;
 
 		if (kelf_is_rela(sec))
