@@ -13,9 +13,15 @@
 #include "cdo.h"
 #include "klpkit-meta.h"
 
+/*
+ * A table of the patch author's callbacks: data named by the macros.  The
+ * type counts too: a symbol or string table that carries such a name (a
+ * damaged object) is still the object's own table, never patch content.
+ */
 bool is_callback_section(const struct kelf_section *s)
 {
-	return !strncmp(s->name, KLPKIT_CB_PREFIX, strlen(KLPKIT_CB_PREFIX));
+	return s->sh.sh_type == SHT_PROGBITS &&
+	       !strncmp(s->name, KLPKIT_CB_PREFIX, strlen(KLPKIT_CB_PREFIX));
 }
 
 static int include_symbol(struct cdo *c, struct kelf_symbol *s);

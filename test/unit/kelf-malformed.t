@@ -65,7 +65,7 @@ no_output() {
 	! compgen -G "$1*" >/dev/null
 }
 
-plan $((${#CASES[@]} * 6 + 1 + 7 + 2 + 2 + 3 + 5))
+plan $((${#CASES[@]} * 6 + 1 + 7 + 2 + 2 + 1 + 3 + 5))
 "$TOOL" check "$work/f.o" >/dev/null 2>"$work/err"
 ok $? "the intact object reads cleanly" || diag_file "$work/err"
 for c in "${CASES[@]}"; do
@@ -157,6 +157,29 @@ rc=$?
 	! grep -qE 'Sanitizer|runtime error' "$work/err"
 ok $? "short-symbol: create-diff-object: exit 1 (got $rc), one error naming the relocation, no output" ||
 	diag_file "$work/err"
+
+# --- create-diff-object: a symbol table that carries the name of a callback
+# table is still the symbol table, never patch content (the output had two
+# symbol tables; found by fuzz-cdo)
+cat >"$work/cb.c" <<'C'
+int cb_state;
+static int pre(void *obj) { return cb_state++; }
+struct cb { int (*fn)(void *); const char *objname; };
+static struct cb cb_entry __attribute__((used, section(".klpkit.callbacks.pre_patch"), aligned(8))) = { pre, 0 };
+int cb_user(int x) { return x + cb_state; }
+C
+gcc -O2 -pg -mfentry -ffunction-sections -fdata-sections -c "$work/cb.c" -o "$work/cb.o" &&
+	readelf -s --wide "$work/cb.o" >"$work/cb.symtab" &&
+	"$CORRUPT" rename-symtab "$work/cb.o" "$work/cb-bad.o" .klpkit.callbacks.pre_patch &&
+	"$CDO" "$work/cb.o" "$work/cb-bad.o" vmlinux "$work/cb.symtab" /dev/null test \
+		"$work/cb-out.o" >/dev/null 2>"$work/err"
+rc=$?
+[ "$rc" -eq 0 ] && "$TOOL" check "$work/cb-out.o" >/dev/null 2>>"$work/err" &&
+	[ "$(readelf -SW "$work/cb-out.o" | grep -c ' SYMTAB ')" -eq 1 ] &&
+	[ "$(readelf -SW "$work/cb-out.o" | grep -c '\.klpkit\.callbacks\.pre_patch  *PROGBITS')" -eq 1 ] &&
+	! grep -qE 'Sanitizer|runtime error' "$work/err"
+ok $? "rename-symtab: create-diff-object keeps the callback table, writes one symbol table (exit $rc)" ||
+	{ diag_file "$work/err"; readelf -SW "$work/cb-out.o" 2>&1 | sed 's/^/# /'; }
 
 # --- klp-convert: a section linked to a relocation section that the
 # conversion empties and frees (was a use-after-free in kelf_write)
