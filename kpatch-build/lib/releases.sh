@@ -10,7 +10,8 @@
 # shares the compiles the releases have in common.
 #
 #   releases_expand SPEC...   the releases the -a values name, one a line
-#   releases_run              build every release in RELEASES, print the
+#   releases_run              build every release in RELEASES (up to
+#                             PARALLEL_RELEASES at a time), print the
 #                             summary, write the report (--report), exit:
 #                             0 if every release built, else the status of
 #                             the first that did not
@@ -86,29 +87,102 @@ releases_report() {	# releases_report DIR: the combined report from DIR/KREL.jso
 		mv "$REPORT.tmp" "$REPORT"
 }
 
-releases_run() {
-	local dir i r rc t0 first=0 n=${#RELEASES[@]} stop=0
-	dir=$(mktemp -d "${TMPDIR:-/tmp}/klpkit-releases.XXXXXX")
-	# shellcheck disable=SC2064 # the directory is known now
-	trap "rm -rf '$dir'" EXIT
-	# a signal reaches the running build too (same process group): it
-	# cleans up, then this loop stops
-	trap 'stop=130' INT
-	trap 'stop=143' TERM
+# release_child I [exec setsid]: the build of release I, a kpatch-build of
+# its own; its kept logs are named after the release too
+# (NAME-KREL.build.log).  In the background it replaces the subshell (its
+# pid is $!) and leads a process group of its own, which release_stop_all
+# stops whole, the target provider's work included.
+release_child() {
+	local i=$1
+	shift
+	KLPKIT_LOG_TAG=${RELEASES[$i]} "$@" "$SELF" "${PASS_ARGS[@]}" -a "${RELEASES[$i]}" \
+		-o "$OUTDIR/${RELEASES[$i]}" --report "$RELEASE_DIR/$i.json" -- "${PATCHES[@]}"
+}
+
+release_finish() {	# release_finish I STATUS T0
+	RELEASE_RC[$1]=$2
+	RELEASE_SECS[$1]=$(elapsed "$3")
+	# an empty release directory is no result
+	[ "$2" -eq 0 ] || rmdir "$OUTDIR/${RELEASES[$1]}" 2>/dev/null || true
+}
+
+# release_reap: wait for one background build; report it in one line (and
+# the last lines of its output when it failed)
+release_reap() {
+	local pid='' rc=0 i r
+	wait -n -p pid "${!RELEASE_PIDS[@]}" || rc=$?
+	if [ -z "${pid:-}" ]; then	# a signal, not a build that ended
+		[ "$RELEASE_STOP" -eq 0 ] || release_stop_all
+		return 0
+	fi
+	i=${RELEASE_PIDS[$pid]}
+	unset "RELEASE_PIDS[$pid]"
+	r=${RELEASES[$i]}
+	release_finish "$i" "$rc" "${RELEASE_T0[$i]}"
+	if [ "$rc" -eq 0 ]; then
+		say "release $((i + 1))/${#RELEASES[@]}: $r built (${RELEASE_SECS[$i]} s)"
+	else
+		say "release $((i + 1))/${#RELEASES[@]}: $r FAILED: $(release_outcome "$rc"), exit $rc (${RELEASE_SECS[$i]} s); its last lines:"
+		tail -n 6 "$RELEASE_DIR/$i.log" | sed 's/^/    /' >&2
+	fi
+}
+
+# release_stop_all: a signal stopped the run: stop the builds, which clean
+# up after themselves, then exit with the signal's status
+release_stop_all() {
+	local pid r
+	for pid in "${!RELEASE_PIDS[@]}"; do
+		kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+	done
+	wait
+	for r in "${RELEASES[@]}"; do rmdir "$OUTDIR/$r" 2>/dev/null || true; done
+	exit "$RELEASE_STOP"
+}
+
+declare -A RELEASE_PIDS=()
+declare -a RELEASE_T0=()
+RELEASE_DIR='' RELEASE_STOP=0 PARALLEL_RELEASES=1
+
+# releases_build: the builds, one after the other; with --parallel-releases
+# N the first alone (its compiles fill the compiler cache for the others),
+# then up to N at a time, each one's output kept until it ends
+releases_build() {
+	local i r n=${#RELEASES[@]} t0 rc
 	for i in "${!RELEASES[@]}"; do
 		r=${RELEASES[$i]}
-		say "release $((i + 1))/$n: $r"
 		mkdir -p "$OUTDIR/$r" || die "cannot create $OUTDIR/$r"
-		t0=${EPOCHREALTIME/[.,]/}
-		rc=0
-		"$SELF" "${PASS_ARGS[@]}" -a "$r" -o "$OUTDIR/$r" --report "$dir/$i.json" \
-			-- "${PATCHES[@]}" || rc=$?
-		[ "$stop" -eq 0 ] || exit "$stop"
-		RELEASE_RC+=("$rc")
-		RELEASE_SECS+=("$(elapsed "$t0")")
-		[ "$rc" -eq 0 ] || [ "$first" -ne 0 ] || first=$rc
-		# an empty release directory is no result
-		[ "$rc" -eq 0 ] || rmdir "$OUTDIR/$r" 2>/dev/null || true
+		if [ "$i" -eq 0 ] || [ "$PARALLEL_RELEASES" -le 1 ]; then
+			say "release $((i + 1))/$n: $r"
+			t0=${EPOCHREALTIME/[.,]/}
+			rc=0
+			release_child "$i" || rc=$?
+			[ "$RELEASE_STOP" -eq 0 ] || exit "$RELEASE_STOP"
+			release_finish "$i" "$rc" "$t0"
+			continue
+		fi
+		while [ ${#RELEASE_PIDS[@]} -ge "$PARALLEL_RELEASES" ]; do release_reap; done
+		[ "$RELEASE_STOP" -eq 0 ] || release_stop_all
+		say "release $((i + 1))/$n: $r (started; up to $PARALLEL_RELEASES at a time)"
+		RELEASE_T0[i]=${EPOCHREALTIME/[.,]/}
+		release_child "$i" exec setsid >"$RELEASE_DIR/$i.log" 2>&1 &
+		RELEASE_PIDS[$!]=$i
+	done
+	while [ ${#RELEASE_PIDS[@]} -gt 0 ]; do release_reap; done
+}
+
+releases_run() {
+	local i r first=0 n=${#RELEASES[@]}
+	RELEASE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/klpkit-releases.XXXXXX")
+	# shellcheck disable=SC2064 # the directory is known now
+	trap "rm -rf '$RELEASE_DIR'" EXIT
+	# a signal reaches a build in the foreground too (same process group):
+	# it cleans up, then the run stops; builds in the background are sent
+	# SIGTERM (release_stop_all)
+	trap 'RELEASE_STOP=130' INT
+	trap 'RELEASE_STOP=143' TERM
+	releases_build
+	for i in "${!RELEASES[@]}"; do
+		[ "${RELEASE_RC[$i]}" -eq 0 ] || [ "$first" -ne 0 ] || first=${RELEASE_RC[$i]}
 	done
 	say "summary ($n releases):"
 	for i in "${!RELEASES[@]}"; do
@@ -118,11 +192,11 @@ releases_run() {
 		else
 			printf '  %-32s FAILED   %s, exit %s (%s s)%s\n' "$r" "$(release_outcome "${RELEASE_RC[$i]}")" \
 				"${RELEASE_RC[$i]}" "${RELEASE_SECS[$i]}" \
-				"$(release_reason "$dir/$i.json")" >&2
+				"$(release_reason "$RELEASE_DIR/$i.json")" >&2
 		fi
 	done
 	if [ -n "$REPORT" ]; then
-		releases_report "$dir" || die "writing the report $REPORT failed"
+		releases_report "$RELEASE_DIR" || die "writing the report $REPORT failed"
 	fi
 	exit "$first"
 }

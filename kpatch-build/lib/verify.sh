@@ -129,7 +129,8 @@ verify_module() {
 
 # _verify_keep_log: the console log outlives the work directory
 _verify_keep_log() {
-	local kept=${KLPKIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/klpkit}/logs/$MODNAME.verify.log
+	local kept
+	kept=$(kept_log verify)
 	[ -s "$WORK/verify/console.log" ] || return 0
 	if mkdir -p "${kept%/*}" 2>/dev/null && cp "$WORK/verify/console.log" "$kept" 2>/dev/null; then
 		VERIFY_LOG=$kept

@@ -15,7 +15,7 @@ PATCH=$TOPDIR/kpatch-build/demo/cmdline-marker.patch
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-plan 14
+plan 20
 
 tree=$T/tree
 mkdir -p "$tree" "$T/tmp" "$T/out"
@@ -28,6 +28,8 @@ echo "$*" >>"$FAKE_LOG"
 case "$1:$2" in
 releases:*) printf '%s\n' 9.9.0-1-fake 9.9.0-2-fake 9.9.0-2-other 9.9.0-3-fake 9.9.0-10-fake ;;
 prepare:*-broken) echo 'fake: error: cannot fetch the packages of this release' >&2; exit 1 ;;
+prepare:*-slow) echo "start $2" >>"$FAKE_LOG.events"; sleep 3; echo "end $2" >>"$FAKE_LOG.events"
+	echo "$FAKE_TREE" ;;
 prepare:*) echo "$FAKE_TREE" ;;
 path:*)
 	case "$3" in
@@ -98,4 +100,55 @@ ok $? "a list of one release is a plain build (its own report, no summary)" || d
 kpb -a 9.9.0-1-fake -a 9.9.0-2-fake -s "$tree"
 [ "$rc" -eq 2 ] && grep -qF 'a kernel tree of your own (-s) is one release' "$T/log"
 ok $? "several releases with -s: usage error" || diag_file "$T/log"
+# --- --parallel-releases N: the first release alone, then up to N at once;
+# the summary, the report and the exit status keep the order of -a
+: >"$T/fake.log.events"
+kpb --parallel-releases 2 -a 9.9.0-1-fake -a 9.9.0-2-slow -a 9.9.0-broken -a 9.9.0-3-slow \
+	-n par --report "$T/r.json"
+[ "$rc" -eq 4 ]
+ok $? "--parallel-releases 2: exit status of the first release in -a order that failed (4, got $rc)" ||
+	diag_file "$T/log"
+# release 1 ran alone before the others; 2-slow and broken started together;
+# 3-slow started only when one of them had ended (2 at a time), and it
+# overlapped 2-slow
+events=$(paste -sd ' ' "$T/fake.log.events")
+[ "$(sed -n 1p "$T/fake.log")" = "prepare 9.9.0-1-fake" ] &&
+	[ "$events" = "start 9.9.0-2-slow start 9.9.0-3-slow end 9.9.0-2-slow end 9.9.0-3-slow" ] &&
+	grep -qF 'release 2/4: 9.9.0-2-slow (started; up to 2 at a time)' "$T/log"
+ok $? "the first release alone, then two at a time (events: $events)" ||
+	{ diag_file "$T/fake.log"; diag_file "$T/log"; }
+grep -qF 'release 3/4: 9.9.0-broken FAILED: failed, exit 1 (' "$T/log" &&
+	grep -qE '^    .*cannot fetch the packages of this release' "$T/log" &&
+	[ -s "$T/cache/logs/par-9.9.0-broken.build.log" ] && [ ! -e "$T/cache/logs/par.build.log" ]
+ok $? "a release built in the background: one line when it ends, its last lines when it failed; its log kept as NAME-KREL.build.log" ||
+	{ diag_file "$T/log"; diag "$(ls -A "$T/cache/logs" 2>&1)"; }
+[ "$(grep -A4 '^kpatch-build: summary (4 releases)' "$T/log" | awk 'NR > 1 { print $1 }' | paste -sd ' ')" = \
+	"9.9.0-1-fake 9.9.0-2-slow 9.9.0-broken 9.9.0-3-slow" ] &&
+	is_json '.releases | map(.release + "=" + .outcome) | join(" ")' \
+		"9.9.0-1-fake=refused 9.9.0-2-slow=refused 9.9.0-broken=failed 9.9.0-3-slow=refused" &&
+	[ -z "$(ls -A "$T/out")" ] && [ -z "$(ls -A "$T/tmp")" ]
+ok $? "summary and report in -a order whatever order the builds ended in; nothing left behind" ||
+	{ diag_file "$T/log"; diag_file "$T/r.json"; diag "$(ls -AR "$T/out" "$T/tmp")"; }
+# SIGTERM to the run while two builds run in the background: both stop
+# (and clean up), the run exits 143, nothing is left
+: >"$T/fake.log.events"
+FAKE_LOG=$T/fake.log FAKE_TREE=$tree FAKE_VMLINUX=$T/vmlinux KLPKIT_PROVIDER=$T/provider \
+	KLPKIT_CACHE=$T/cache TMPDIR=$T/tmp "$KPB" -o "$T/out" --parallel-releases 2 -a 9.9.0-1-fake \
+	-a 9.9.0-4-slow -a 9.9.0-5-slow "$PATCH" >"$T/log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+	[ "$(grep -c '^start' "$T/fake.log.events")" -eq 2 ] && break
+	sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"
+rc=$?
+sleep 3.5	# a build that was not stopped would log its end by now
+[ "$rc" -eq 143 ] && ! grep -q '^end' "$T/fake.log.events" && ! grep -q summary "$T/log" &&
+	[ -z "$(ls -A "$T/out")" ] && [ -z "$(ls -A "$T/tmp")" ]
+ok $? "SIGTERM: the builds in the background are stopped, exit 143, nothing left (events: $(paste -sd ' ' "$T/fake.log.events"))" ||
+	{ diag_file "$T/log"; diag "$(ls -AR "$T/out" "$T/tmp")"; }
+kpb --parallel-releases 0 -a 9.9.0-1-fake -a 9.9.0-2-fake
+[ "$rc" -eq 2 ] && grep -qF -- '--parallel-releases needs a positive number' "$T/log"
+ok $? "--parallel-releases 0: usage error" || diag_file "$T/log"
 [ "$TAP_FAILED" -eq 0 ]

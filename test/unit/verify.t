@@ -43,6 +43,7 @@ verify() {
 		die() { case "$1" in [0-9]) local c=$1; shift ;; esac; echo "error: $*" >&2
 			verify_report >"$T/report"; exit "${c:-1}"; }
 		say() { echo "kpatch-build: $*" >&2; }
+		kept_log() { echo "$KLPKIT_CACHE/logs/$MODNAME.$1.log"; }
 		phase() { :; }
 		waitfor() { "$@"; }
 		provider() { echo "$T/vmlinuz"; }
