@@ -170,35 +170,94 @@ static struct kelf_symbol *find_static_twin(struct kelf_symbol *pf,
 	return NULL;
 }
 
-/* Static locals: through the references of correlated functions. */
+/*
+ * Aliases: gcc folds identical read-only statics of several functions into
+ * one (-fipa-icf: types.69 and types.71 at the same place), and a reference
+ * names only one of them.  The others at the same place pair up by name.
+ */
+static void twin_static_aliases(struct cdo *c, struct kelf_symbol *ov,
+				struct kelf_symbol *pv)
+{
+	struct kelf_section *os = ov->sec, *ps = pv->sec;
+
+	kelf_symbol_at(os, 0);	/* sorts both sections' symbols */
+	kelf_symbol_at(ps, 0);
+	for (size_t i = 0; i < os->nr_syms; i++) {
+		struct kelf_symbol *o = os->syms[i];
+
+		if (o == ov || YI(o)->twin || !is_static_local(o) ||
+		    o->sym.st_value != ov->sym.st_value)
+			continue;
+		for (size_t j = 0; j < ps->nr_syms; j++) {
+			struct kelf_symbol *p = ps->syms[j];
+
+			if (YI(p)->twin || !is_static_local(p) ||
+			    p->sym.st_value != pv->sym.st_value ||
+			    p->sym.st_size != o->sym.st_size ||
+			    strcmp(YI(p)->canon, YI(o)->canon))
+				continue;
+			twin_syms(p, o);
+			cdo_debug(c, "static local %s correlated with %s (an alias of %s)",
+				  p->name, o->name, ov->name);
+			break;
+		}
+	}
+}
+
+/*
+ * The static locals that correlated symbol @of refers to (and @pf, its
+ * twin, should).  A function that lost the reference is refused; a static
+ * object that did changed, which the comparison reports.  Returns how many
+ * pairs it made.
+ */
+static int statics_through(struct cdo *c, struct kelf_symbol *of, struct kelf_symbol *pf)
+{
+	struct kelf_section *relasec = of->sec->rela;
+	struct kelf_rela *r;
+	size_t pos;
+	int n = 0;
+
+	for_each_rela_in(r, relasec, of, pos) {
+		struct kelf_symbol *ov = static_target(relasec, r), *pv;
+
+		if (!ov || YI(ov)->twin)
+			continue;
+		pv = find_static_twin(pf, ov);
+		if (pv && !YI(pv)->twin) {
+			twin_syms(pv, ov);
+			twin_static_aliases(c, ov, pv);
+			cdo_debug(c, "static local %s correlated with %s through %s",
+				  pv->name, ov->name, of->name);
+			n++;
+		} else if (!pv && is_function(of)) {
+			cdo_refuse(c, pf, "%s no longer refers to the static local variable '%s': its value would be lost (the running kernel keeps using the old variable). Keep a reference to it, or move the state into a shadow variable (klp_shadow_*)",
+				   pf->name, ov->name);
+		}
+	}
+	return n;
+}
+
+/*
+ * Static locals: through the references of correlated functions, then of
+ * the statics so paired (a static that only another static points to:
+ * fake_pinfo in fake_sk = { .pinet6 = &fake_pinfo }), until no pair is new.
+ */
 static void correlate_static_locals(struct cdo *c)
 {
 	struct kelf_symbol *of;
+	int n;
 
-	kelf_for_each_symbol(of, c->orig) {
-		struct kelf_symbol *pf = YI(of)->twin;
-		struct kelf_section *relasec = of->sec ? of->sec->rela : NULL;
-		struct kelf_rela *r;
-		size_t pos;
+	do {
+		n = 0;
+		kelf_for_each_symbol(of, c->orig) {
+			struct kelf_symbol *pf = YI(of)->twin;
 
-		if (!is_function(of) || !pf || !pf->sec)
-			continue;
-		for_each_rela_in(r, relasec, of, pos) {
-			struct kelf_symbol *ov = static_target(relasec, r), *pv;
-
-			if (!ov || YI(ov)->twin)
+			if (!pf || !pf->sec || !of->sec ||
+			    !(is_function(of) || is_static_local(of)))
 				continue;
-			pv = find_static_twin(pf, ov);
-			if (pv && !YI(pv)->twin) {
-				twin_syms(pv, ov);
-				cdo_debug(c, "static local %s correlated with %s through %s",
-					  pv->name, ov->name, of->name);
-			} else if (!pv) {
-				cdo_refuse(c, pf, "%s no longer refers to the static local variable '%s': its value would be lost (the running kernel keeps using the old variable). Keep a reference to it, or move the state into a shadow variable (klp_shadow_*)",
-					   pf->name, ov->name);
-			}
+			n += statics_through(c, of, pf);
 		}
-	}
+	} while (n);
 }
 
 static bool same_content(struct kelf_symbol *o, struct kelf_symbol *p)
