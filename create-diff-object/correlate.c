@@ -206,13 +206,15 @@ static void twin_static_aliases(struct cdo *c, struct kelf_symbol *ov,
 
 /*
  * The static locals that correlated symbol @of refers to (and @pf, its
- * twin, should).  A function that lost the reference is refused; a static
- * object that did changed, which the comparison reports.  Returns how many
- * pairs it made.
+ * twin, should).  With @refuse, a function that lost the reference is
+ * refused (a static object that did changed, which the comparison
+ * reports).  Returns how many pairs it made.
  */
-static int statics_through(struct cdo *c, struct kelf_symbol *of, struct kelf_symbol *pf)
+static int statics_through(struct cdo *c, struct kelf_symbol *of, struct kelf_symbol *pf,
+			   bool refuse)
 {
 	struct kelf_section *relasec = of->sec->rela;
+	struct kelf_symbol *refused = NULL;
 	struct kelf_rela *r;
 	size_t pos;
 	int n = 0;
@@ -220,7 +222,7 @@ static int statics_through(struct cdo *c, struct kelf_symbol *of, struct kelf_sy
 	for_each_rela_in(r, relasec, of, pos) {
 		struct kelf_symbol *ov = static_target(relasec, r), *pv;
 
-		if (!ov || YI(ov)->twin)
+		if (!ov || YI(ov)->twin || ov == refused)
 			continue;
 		pv = find_static_twin(pf, ov);
 		if (pv && !YI(pv)->twin) {
@@ -229,7 +231,8 @@ static int statics_through(struct cdo *c, struct kelf_symbol *of, struct kelf_sy
 			cdo_debug(c, "static local %s correlated with %s through %s",
 				  pv->name, ov->name, of->name);
 			n++;
-		} else if (!pv && is_function(of)) {
+		} else if (!pv && refuse && is_function(of)) {
+			refused = ov;	/* once, however often it was used */
 			cdo_refuse(c, pf, "%s no longer refers to the static local variable '%s': its value would be lost (the running kernel keeps using the old variable). Keep a reference to it, or move the state into a shadow variable (klp_shadow_*)",
 				   pf->name, ov->name);
 		}
@@ -242,22 +245,27 @@ static int statics_through(struct cdo *c, struct kelf_symbol *of, struct kelf_sy
  * the statics so paired (a static that only another static points to:
  * fake_pinfo in fake_sk = { .pinet6 = &fake_pinfo }), until no pair is new.
  */
-static void correlate_static_locals(struct cdo *c)
+static int statics_pass(struct cdo *c, bool refuse)
 {
 	struct kelf_symbol *of;
-	int n;
+	int n = 0;
 
-	do {
-		n = 0;
-		kelf_for_each_symbol(of, c->orig) {
-			struct kelf_symbol *pf = YI(of)->twin;
+	kelf_for_each_symbol(of, c->orig) {
+		struct kelf_symbol *pf = YI(of)->twin;
 
-			if (!pf || !pf->sec || !of->sec ||
-			    !(is_function(of) || is_static_local(of)))
-				continue;
-			n += statics_through(c, of, pf);
-		}
-	} while (n);
+		if (!pf || !pf->sec || !of->sec ||
+		    !(is_function(of) || is_static_local(of)))
+			continue;
+		n += statics_through(c, of, pf, refuse);
+	}
+	return n;
+}
+
+static void correlate_static_locals(struct cdo *c)
+{
+	while (statics_pass(c, false))
+		;
+	statics_pass(c, true);	/* what is still unpaired: refused once */
 }
 
 static bool same_content(struct kelf_symbol *o, struct kelf_symbol *p)

@@ -7,6 +7,7 @@
 #   changed F / new F   the exact set of changed / new functions reported
 #   klpsym NAME         the output has this undefined .klp.sym symbol
 #   message TEXT        stderr contains TEXT
+#   once TEXT           stderr contains TEXT on exactly one line
 #   parent NAME         the object belongs to module NAME (default vmlinux)
 #   section NAME        the output has a section NAME
 #   symtab-without-files  the parent's symbol table has no STT_FILE symbols
@@ -48,7 +49,7 @@ done
 # expectations: one test per expect line, plus the exact function sets
 n=1
 for c in "${cases[@]}"; do
-	n=$((n + $(expectations "$c" | grep -c '^// expect: \(exit\|klpsym\|message\|section\)') + 1))
+	n=$((n + $(expectations "$c" | grep -c '^// expect: \(exit\|klpsym\|message\|once\|section\)') + 1))
 done
 plan "$n"
 
@@ -99,10 +100,13 @@ for c in "${cases[@]}"; do
 		message)
 			grep -qF -- "$arg" "$work/$c.err"
 			ok $? "$c: says '$arg'" || diag_file "$work/$c.err" ;;
+		once)
+			[ "$(grep -cF -- "$arg" "$work/$c.err")" -eq 1 ]
+			ok $? "$c: says '$arg' once" || diag_file "$work/$c.err" ;;
 		section)
 			readelf -SW "$out" 2>/dev/null | grep -qE " $arg +(PROGBITS|NOBITS)"
 			ok $? "$c: output has section $arg" || diag "$(readelf -SW "$out" 2>&1 | tail -n 20)" ;;
 		esac
-	done < <(expectations "$c" | sed -n 's#^// expect: \(exit\|klpsym\|message\|section\) \(.*\)#\1 \2#p')
+	done < <(expectations "$c" | sed -n 's#^// expect: \(exit\|klpsym\|message\|once\|section\) \(.*\)#\1 \2#p')
 done
 [ "$TAP_FAILED" -eq 0 ]
