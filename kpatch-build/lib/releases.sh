@@ -99,9 +99,9 @@ release_child() {
 		-o "$OUTDIR/${RELEASES[$i]}" --report "$RELEASE_DIR/$i.json" -- "${PATCHES[@]}"
 }
 
-release_finish() {	# release_finish I STATUS T0
+release_finish() {	# release_finish I STATUS (started at RELEASE_T0[I])
 	RELEASE_RC[$1]=$2
-	RELEASE_SECS[$1]=$(elapsed "$3")
+	RELEASE_SECS[$1]=$(elapsed "${RELEASE_T0[$1]}")
 	# an empty release directory is no result
 	[ "$2" -eq 0 ] || rmdir "$OUTDIR/${RELEASES[$1]}" 2>/dev/null || true
 }
@@ -118,7 +118,7 @@ release_reap() {
 	i=${RELEASE_PIDS[$pid]}
 	unset "RELEASE_PIDS[$pid]"
 	r=${RELEASES[$i]}
-	release_finish "$i" "$rc" "${RELEASE_T0[$i]}"
+	release_finish "$i" "$rc"
 	if [ "$rc" -eq 0 ]; then
 		say "release $((i + 1))/${#RELEASES[@]}: $r built (${RELEASE_SECS[$i]} s)"
 	else
@@ -147,17 +147,17 @@ RELEASE_DIR='' RELEASE_STOP=0 PARALLEL_RELEASES=1
 # N the first alone (its compiles fill the compiler cache for the others),
 # then up to N at a time, each one's output kept until it ends
 releases_build() {
-	local i r n=${#RELEASES[@]} t0 rc
+	local i r n=${#RELEASES[@]} rc
 	for i in "${!RELEASES[@]}"; do
 		r=${RELEASES[$i]}
 		mkdir -p "$OUTDIR/$r" || die "cannot create $OUTDIR/$r"
 		if [ "$i" -eq 0 ] || [ "$PARALLEL_RELEASES" -le 1 ]; then
 			say "release $((i + 1))/$n: $r"
-			t0=${EPOCHREALTIME/[.,]/}
+			RELEASE_T0[i]=${EPOCHREALTIME/[.,]/}
 			rc=0
 			release_child "$i" || rc=$?
 			[ "$RELEASE_STOP" -eq 0 ] || exit "$RELEASE_STOP"
-			release_finish "$i" "$rc" "$t0"
+			release_finish "$i" "$rc"
 			continue
 		fi
 		while [ ${#RELEASE_PIDS[@]} -ge "$PARALLEL_RELEASES" ]; do release_reap; done

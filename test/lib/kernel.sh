@@ -167,6 +167,10 @@ build_selfdiff_dir() {
 # name for each, its kernel flavour, the kernel's ARCH and the compiler.
 declare -A CROSS_DEBARCH=([aarch64]=arm64 [ppc64le]=ppc64el [s390x]=s390x)
 declare -A CROSS_FLAVOUR=([aarch64]=arm64 [ppc64le]=powerpc64le [s390x]=s390x)
+# build_cross_dir's (and cross_config's) status when Debian has no image of
+# the test kernel's series for that architecture (6.12 in bookworm: amd64
+# only): the objects are skipped, not failed
+CROSS_UNAVAILABLE=4
 declare -A CROSS_KARCH=([aarch64]=arm64 [ppc64le]=powerpc [s390x]=s390)
 declare -A CROSS_PREFIX=([aarch64]=aarch64-linux-gnu- [ppc64le]=powerpc64le-linux-gnu-
 	[s390x]=s390x-linux-gnu-)
@@ -189,10 +193,11 @@ cross_dirs() {
 }
 
 # cross_config KREL ARCH: print Debian's kernel config for ARCH, taken from
-# its linux-image package of KREL's ABI (or the newest 6.1 ABI apt has for
-# ARCH when that one is missing).  apt runs with a private state (package
-# lists, cache, status) for ARCH alone: the system's dpkg architectures and
-# lists are left alone.  Kept in the kernel cache.
+# its linux-image package of KREL's ABI (or, when that one is missing, the
+# newest apt has for ARCH of the same series and name shape).  apt runs with
+# a private state (package lists, cache, status) for ARCH alone: the
+# system's dpkg architectures and lists are left alone.  Kept in the kernel
+# cache.
 cross_config() {
 	local krel=$1 arch=$2 dir st deb pkg abi series flavour=${CROSS_FLAVOUR[$2]} opts
 	dir=$("$KERNEL_CACHE" path "$krel" dir)/cross/$arch
@@ -205,15 +210,23 @@ cross_config() {
 			-o "APT::Architectures=${CROSS_DEBARCH[$arch]}" -o Acquire::Languages=none
 			-o APT::Sandbox::User=root)
 		apt-get "${opts[@]}" -qq update >&2 || return 1
-		abi=${krel%-*} series=${krel%%-*}
-		pkg=$(apt-cache "${opts[@]}" pkgnames "linux-image-$series-" |
-			grep -E "^linux-image-${series//./\\.}-[0-9]+-$flavour(-unsigned)?\$" |
+		# the ABI: 6.1.0-57 of 6.1.0-57-amd64, 6.12.117+deb12 of 6.12.117+deb12-amd64
+		[[ $krel =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9]+|\+[a-z]+[0-9]+)? ]] || return 1
+		abi=${BASH_REMATCH[0]} series=$(kernel_series "$krel")
+		# that ABI's image, or the newest of the same series and shape
+		pkg=$(apt-cache "${opts[@]}" pkgnames "linux-image-$series." |
 			awk -v want="linux-image-$abi-$flavour" '
+				function shape(s) { sub(/-unsigned$/, "", s); gsub(/[0-9]+/, "#", s); return s }
+				BEGIN { ws = shape(want) }
 				$0 == want || $0 == want "-unsigned" { print; found = 1; exit }
-				{ all[n++] = $0 }
+				shape($0) == ws { all[n++] = $0 }
 				END { if (!found) for (i = 0; i < n; i++) print all[i] }' |
 			sort -V | tail -n 1)
-		[ -n "$pkg" ] || { echo "no linux-image-$series-*-$flavour for ${CROSS_DEBARCH[$arch]} in apt" >&2; return 1; }
+		[ -n "$pkg" ] || {
+			echo "Debian has no $series image like linux-image-$abi-$flavour for ${CROSS_DEBARCH[$arch]} in apt" >&2
+			rm -rf "$st"
+			return "$CROSS_UNAVAILABLE"
+		}
 		echo "$arch: config from $pkg" >&2
 		(cd "$dir/deb" && rm -f ./*.deb && apt-get "${opts[@]}" -qq download "$pkg:${CROSS_DEBARCH[$arch]}") >&2 ||
 			return 1
@@ -253,9 +266,11 @@ build_cross_dir() {
 		{ echo "${CROSS_PREFIX[$arch]}gcc is missing (scripts/install-deps)" >&2; return 1; }
 	mkdir -p "$cache" || return 1
 	# shellcheck disable=SC2016 # expanded by the inner bash
-	src=$(flock "$cache/.src.lock" bash -c '. "$1"; cross_source "$2"' _ "${BASH_SOURCE[0]}" "$krel") &&
-		cfg=$(flock "$cache/.apt.lock" bash -c '. "$1"; cross_config "$2" "$3"' _ \
-			"${BASH_SOURCE[0]}" "$krel" "$arch") || return 1
+	cfg=$(flock "$cache/.apt.lock" bash -c '. "$1"; cross_config "$2" "$3"' _ \
+		"${BASH_SOURCE[0]}" "$krel" "$arch") || return
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	src=$(flock "$cache/.src.lock" bash -c '. "$1"; cross_source "$2"' _ "${BASH_SOURCE[0]}" "$krel") ||
+		return 1
 	make_args=(-s -C "$src" O="$cache/$arch/build" ARCH="${CROSS_KARCH[$arch]}"
 		CROSS_COMPILE="${CROSS_PREFIX[$arch]}" -j"$(nproc)")
 	mkdir -p "$cache/$arch/build" || return 1
