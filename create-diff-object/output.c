@@ -200,12 +200,18 @@ static struct kelf_symbol *map_reference(struct cdo *c, struct kelf_section *rel
 		enum sec_kind k = SI(t->sec)->kind;
 		struct kelf_section *o = SI(t->sec)->out;
 
-		struct kelf_symbol *end = symbol_ending_at(t->sec, r->addend +
-							   kelf_target_bias(relasec, r));
+		int64_t at = r->addend + kelf_target_bias(relasec, r);
+		struct kelf_symbol *end = symbol_ending_at(t->sec, at);
+		struct kelf_symbol *owner = at >= 0 ? kelf_prefix_owner(t->sec, (uint64_t)at) : NULL;
 
 		if (!o && end && YI(end)->out) {
 			*addend = r->addend - end->sym.st_value;
 			return YI(end)->out;
+		}
+		/* into the bytes in front of a function that belong to it */
+		if (!o && owner && YI(owner)->out) {
+			*addend = r->addend - (int64_t)owner->sym.st_value;
+			return YI(owner)->out;
 		}
 		if (!o && (k == SK_STRINGS || k == SK_RODATA || SI(t->sec)->include))
 			o = whole_copy(c, t->sec);

@@ -26,8 +26,9 @@ static bool entry_is_kept(struct kelf_section *relasec, uint64_t off)
 	if (!r || !r->sym)
 		return false;
 	t = kelf_rela_target(relasec, r, &o);
-	if (t->type == STT_SECTION && t->sec)
-		t = symbol_ending_at(t->sec, r->addend) ?: t;
+	if (t->type == STT_SECTION && t->sec && r->addend >= 0)
+		t = symbol_ending_at(t->sec, r->addend) ?:
+		    kelf_prefix_owner(t->sec, (uint64_t)r->addend) ?: t;
 	return t->priv && YI(t)->include && YI(t)->out;
 }
 

@@ -3,10 +3,15 @@
  * aarch64: its relocation types (what each patches, whether it is
  * PC-relative, whether 6.1's arch/arm64/kernel/module.c apply_relocate_add()
  * writes it), fixed 4-byte instructions, branches (b, bl, b.cond, tbz),
- * and ftrace's patchable function entries: -fpatchable-function-entry=2
+ * ftrace's patchable function entries: -fpatchable-function-entry=2
  * puts two NOPs at the entry and records them in
- * __patchable_function_entries, with no call to relocate.
+ * __patchable_function_entries, with no call to relocate (6.12's
+ * CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS: =4,2, two more NOPs in front of the
+ * function, and the record points at those), and the assembler's mapping
+ * symbols ($x, $d).
  */
+#include <endian.h>
+#include <string.h>
 #include "kelf.h"
 #include "internal.h"
 
@@ -85,6 +90,31 @@ static bool aarch64_is_branch(const struct kelf_section *relasec,
 }
 
 #define INSN_SIZE	4
+#define INSN_NOP	0xd503201f
+/* CALL_OPS: ftrace keeps a pointer to the function's ftrace_ops there */
+#define CALL_OPS_PREFIX	(2 * INSN_SIZE)
+
+/* CALL_OPS: the two recorded NOPs in front of @f belong to it. */
+static unsigned int aarch64_entry_prefix(const struct kelf_symbol *f)
+{
+	const struct kelf_section *sec = f->sec;
+	uint64_t at = f->sym.st_value;
+	const struct kelf_symbol *s;
+	uint32_t w[2];
+
+	if (f->type != STT_FUNC || !sec->data || at < CALL_OPS_PREFIX || at > sec->size)
+		return 0;
+	memcpy(w, sec->data + at - CALL_OPS_PREFIX, sizeof(w));
+	if (le32toh(w[0]) != INSN_NOP || le32toh(w[1]) != INSN_NOP)
+		return 0;
+	s = kelf_symbol_at(f->sec, at - 1);
+	if (s && s != f)
+		return 0;
+	at -= CALL_OPS_PREFIX;
+	return kelf_ftrace_record_in(sec, at, at + 1) ? CALL_OPS_PREFIX : 0;
+}
+
+static const char *const aarch64_mapping_symbols[] = { "$x", "$d", NULL };
 
 static int aarch64_decode(struct kelf_section *sec)
 {
@@ -106,4 +136,6 @@ const struct kelf_arch kelf_arch_aarch64 = {
 	.ftrace_call = NULL,
 	.ftrace_window = 2 * INSN_SIZE,
 	.ftrace_loc_section = "__patchable_function_entries",
+	.entry_prefix = aarch64_entry_prefix,
+	.mapping_symbols = aarch64_mapping_symbols,
 };

@@ -108,14 +108,6 @@ bool kelf_is_branch(const struct kelf_section *relasec, const struct kelf_rela *
 	return relasec->kelf->arch->is_branch(relasec, r);
 }
 
-/* Is @off of @sec inside the ftrace window of function @f? */
-static bool in_window(const struct kelf_symbol *f, const struct kelf_section *sec,
-		      uint64_t off)
-{
-	return sec == f->sec && off >= f->sym.st_value &&
-	       off < f->sym.st_value + f->kelf->arch->ftrace_window;
-}
-
 /* A call to the ftrace entry function in @f's window. */
 static bool has_ftrace_call(const struct kelf_symbol *f)
 {
@@ -130,26 +122,39 @@ static bool has_ftrace_call(const struct kelf_symbol *f)
 	return false;
 }
 
-/* A record of the ftrace location section pointing into @f's window. */
-static bool has_ftrace_record(const struct kelf_symbol *f)
+bool kelf_ftrace_record_in(const struct kelf_section *sec, uint64_t lo, uint64_t hi)
 {
-	const char *name = f->kelf->arch->ftrace_loc_section;
+	const char *name = sec->kelf->arch->ftrace_loc_section;
 	struct kelf_section *s;
+	uint64_t at;
 	size_t i;
 
-	kelf_for_each_section(s, f->kelf) {
+	kelf_for_each_section(s, sec->kelf) {
 		if (!kelf_is_rela(s) || !s->base || strcmp(s->base->name, name))
 			continue;
 		for (i = 0; i < s->nr_relas; i++) {
 			const struct kelf_rela *r = &s->relas[i];
-			int64_t off = r->addend;
 
-			if (r->sym && r->sym->sec && off >= 0 &&
-			    in_window(f, r->sym->sec, r->sym->sym.st_value + off))
+			if (!r->sym || r->sym->sec != sec || r->addend < 0)
+				continue;
+			at = r->sym->sym.st_value + (uint64_t)r->addend;
+			if (at >= lo && at < hi)
 				return true;
 		}
 	}
 	return false;
+}
+
+/*
+ * A record of the ftrace location section pointing into @f's window (or
+ * into the bytes in front of it that belong to it).
+ */
+static bool has_ftrace_record(const struct kelf_symbol *f)
+{
+	uint64_t v = f->sym.st_value;
+	unsigned int pre = kelf_entry_prefix(f);
+
+	return v >= pre && kelf_ftrace_record_in(f->sec, v - pre, v + f->kelf->arch->ftrace_window);
 }
 
 bool kelf_has_ftrace_entry(const struct kelf_symbol *f)
@@ -188,6 +193,21 @@ bool kelf_noendbr_by_design(const struct kelf *k, const char *name)
 	for (; p && *p; p++)
 		if (!strncmp(name, *p, strlen(*p)))
 			return true;
+	return false;
+}
+
+bool kelf_is_mapping_symbol(const struct kelf_symbol *s)
+{
+	const char *const *m = s->kelf->arch->mapping_symbols;
+	size_t n;
+
+	if (s->type != STT_NOTYPE || s->bind != STB_LOCAL)
+		return false;
+	for (; m && *m; m++) {
+		n = strlen(*m);
+		if (!strncmp(s->name, *m, n) && (!s->name[n] || s->name[n] == '.'))
+			return true;
+	}
 	return false;
 }
 

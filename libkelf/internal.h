@@ -27,6 +27,8 @@ int kelf_decode_opcodes(struct kelf_section *sec, int bfd_arch,
 int kelf_decode_fixed(struct kelf_section *sec, unsigned int width);
 /* Is @k's byte order the host's? */
 bool kelf_host_order(const struct kelf *k);
+/* Does a record of the arch's ftrace_loc_section point into [@lo, @hi) of @sec? */
+bool kelf_ftrace_record_in(const struct kelf_section *sec, uint64_t lo, uint64_t hi);
 
 /* The architectures (libkelf/arch-NAME.c), listed in arch.c. */
 extern const struct kelf_arch kelf_arch_x86_64;

@@ -194,6 +194,11 @@ struct kelf_symbol *kelf_symbol_by_index(const struct kelf *k, size_t idx);
 /* The FUNC/OBJECT symbol of @sec covering @offset (NULL if none). */
 struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset);
 /*
+ * The function whose entry prefix (kelf_entry_prefix(): bytes in front of
+ * it that belong to it) holds @offset of @sec, or NULL.
+ */
+struct kelf_symbol *kelf_prefix_owner(struct kelf_section *sec, uint64_t offset);
+/*
  * Where a relocation really points: a section symbol plus addend is
  * resolved to the symbol covering the target and the offset inside it.
  * Returns the symbol (possibly the section symbol when nothing covers the
@@ -397,6 +402,13 @@ struct kelf_arch {
 	 * static call trampolines, ANNOTATE_NOENDBR), NULL-ended.
 	 */
 	const char *const *noendbr_prefixes;
+	/*
+	 * The assembler's mapping symbols (ARM ELF: "$x" before code, "$d"
+	 * before data, either optionally followed by '.' and anything): local,
+	 * untyped, of size 0 and many of one name, they say what kind of bytes
+	 * follow and name nothing.  NULL-ended; NULL: the arch has none.
+	 */
+	const char *const *mapping_symbols;
 };
 
 /*
@@ -449,6 +461,11 @@ const char *kelf_external_refusal(const struct kelf_section *relasec,
 bool kelf_endbr_exempt(const struct kelf_section *sec);
 /* Is function @name one its arch leaves without ENDBR by design? */
 bool kelf_noendbr_by_design(const struct kelf *k, const char *name);
+/*
+ * Is @s one of its arch's mapping symbols ($x, $d)?  They never cover
+ * code or data: kelf_symbol_at() and kelf_rela_target() pass over them.
+ */
+bool kelf_is_mapping_symbol(const struct kelf_symbol *s);
 /* Bytes before function @f that belong to it (copied with it), usually 0. */
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
 /*

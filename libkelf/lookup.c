@@ -10,8 +10,9 @@
 
 static bool covers_code_or_data(const struct kelf_symbol *s)
 {
-	return s->type == STT_FUNC || s->type == STT_OBJECT ||
-	       s->type == STT_NOTYPE || s->type == STT_TLS;
+	return (s->type == STT_FUNC || s->type == STT_OBJECT ||
+		s->type == STT_NOTYPE || s->type == STT_TLS) &&
+	       !kelf_is_mapping_symbol(s);
 }
 
 static int cmp_value(const void *a, const void *b)
@@ -68,16 +69,14 @@ static int rank(const struct kelf_symbol *s, uint64_t off)
 	return 0;
 }
 
-struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset)
+/* The index in @sec->syms of the first symbol that starts above @offset. */
+static size_t first_above(struct kelf_section *sec, uint64_t offset)
 {
-	struct kelf_symbol *best = NULL;
-	size_t lo = 0, hi, i;
-	int best_rank = 0;
+	size_t lo = 0, hi;
 
 	if (!sec->kelf->syms_valid)
 		kelf_build_section_syms(sec->kelf);
 	hi = sec->nr_syms;
-	/* First symbol with a value above offset. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -86,6 +85,15 @@ struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset)
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset)
+{
+	struct kelf_symbol *best = NULL;
+	size_t lo = first_above(sec, offset), i;
+	int best_rank = 0;
+
 	/* Walk back: the innermost (highest start) best-ranked cover wins. */
 	for (i = lo; i-- > 0;) {
 		struct kelf_symbol *s = sec->syms[i];
@@ -99,6 +107,22 @@ struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset)
 			break;
 	}
 	return best;
+}
+
+struct kelf_symbol *kelf_prefix_owner(struct kelf_section *sec, uint64_t offset)
+{
+	size_t lo = first_above(sec, offset), i;
+
+	/* the symbols that start there: one of them may own the bytes before */
+	for (i = lo; i < sec->nr_syms; i++) {
+		struct kelf_symbol *f = sec->syms[i];
+
+		if (f->sym.st_value != sec->syms[lo]->sym.st_value)
+			break;
+		if (f->type == STT_FUNC && f->sym.st_value - offset <= kelf_entry_prefix(f))
+			return f;
+	}
+	return NULL;
 }
 
 struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,

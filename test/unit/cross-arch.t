@@ -27,6 +27,10 @@ declare -A CC FLAGS
 CC[aarch64]=aarch64-linux-gnu-gcc
 FLAGS[aarch64]="-mabi=lp64 -mgeneral-regs-only -mbranch-protection=pac-ret+leaf
 	-fno-omit-frame-pointer -fpatchable-function-entry=2"
+# 6.12's CONFIG_DYNAMIC_FTRACE_WITH_CALL_OPS: two NOPs more, in front of
+# each function (ftrace keeps a pointer there), and the record points at them
+CC[aarch64-callops]=aarch64-linux-gnu-gcc
+FLAGS[aarch64-callops]="${FLAGS[aarch64]%=2}=4,2"
 # ppc64le: the kernel is built with -mcmodel=medium; a patch is compiled
 # with -mcmodel=large (as kpatch does), so its references to kernel data go
 # through .toc entries; the medium model is refused (the last test).
@@ -37,7 +41,7 @@ FLAGS[ppc64le]="$PPC_FLAGS -mcmodel=large"
 CC[s390x]=s390x-linux-gnu-gcc
 FLAGS[s390x]="-m64 -march=z10 -mbackchain -msoft-float -pg -mfentry -mnop-mcount
 	-mrecord-mcount -mpacked-stack"
-ARCHES=(aarch64 ppc64le s390x)
+ARCHES=(aarch64 aarch64-callops ppc64le s390x)
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -59,10 +63,10 @@ for a in "${ARCHES[@]}"; do
 	n=$((n + 1))
 	for c in "${cases[@]}"; do n=$((n + $(per_case "$a" "$c"))); done
 done
-plan $((n + 1))
+plan $((n + 2))
 
 # the ELF machine readelf names for each arch
-declare -A MACHINE=([aarch64]=AArch64 [ppc64le]="PowerPC64" [s390x]="IBM S/390")
+declare -A MACHINE=([aarch64]=AArch64 [aarch64-callops]=AArch64 [ppc64le]="PowerPC64" [s390x]="IBM S/390")
 
 run_case() {	# run_case ARCH CASE
 	local a=$1 c=$2 d=$work/$1 rc got want kind arg
@@ -123,6 +127,20 @@ for a in "${ARCHES[@]}"; do
 	ok "$built" "$a: built ${#cases[@]} fixtures twice with $cc" || diag_file "$work/$a/build.log"
 	for c in "${cases[@]}"; do run_case "$a" "$c"; done
 done
+
+# CALL_OPS: a copied function keeps the two NOPs in front of it (the
+# kernel's ftrace writes its ops pointer there): at offset 8 of its section
+out=$work/aarch64-callops/changed-func.out.o
+if command -v "${CC[aarch64-callops]}" >/dev/null; then
+	v=$(readelf -sW "$out" 2>/dev/null | awk '$4 == "FUNC" && $8 == "compute" { print $2 }')
+	pre=$(readelf -x .text.compute "$out" 2>/dev/null | awk '$1 == "0x00000000" { print $2, $3 }')
+	rec=$(readelf -rW "$out" 2>/dev/null | sed -n '/rela__patchable_function_entries/,/^$/p' |
+		awk '/R_AARCH64_ABS64/ { print $5, $6, $7 }')
+	[ "$v" = 0000000000000008 ] && [ "$pre" = "1f2003d5 1f2003d5" ] && [ "$rec" = "compute - 8" ]
+	ok $? "aarch64-callops changed-func: the function sits at offset 8 after its two NOPs, its ftrace record points at them (got value $v, bytes $pre, record $rec)"
+else
+	skip 1 "${CC[aarch64-callops]} is not installed"
+fi
 
 # ppc64le -mcmodel=medium: a changed function reaching kernel data through a
 # TOC16 relocation is refused, naming the relocation and the way out.
