@@ -95,13 +95,19 @@ releases_report() {	# releases_report DIR: the combined report from DIR/KREL.jso
 release_child() {
 	local i=$1
 	shift
-	KLPKIT_LOG_TAG=${RELEASES[$i]} "$@" "$SELF" "${PASS_ARGS[@]}" -a "${RELEASES[$i]}" \
+	local after=''
+	[ "$i" -eq 0 ] || [ "$PARALLEL_RELEASES" -le 1 ] || after=$RELEASE_DIR/0.compiled
+	KLPKIT_LOG_TAG=${RELEASES[$i]} KLPKIT_COMPILES_DONE=$RELEASE_DIR/$i.compiled \
+		KLPKIT_COMPILE_AFTER=$after \
+		"$@" "$SELF" "${PASS_ARGS[@]}" -a "${RELEASES[$i]}" \
 		-o "$OUTDIR/${RELEASES[$i]}" --report "$RELEASE_DIR/$i.json" -- "${PATCHES[@]}"
 }
 
 release_finish() {	# release_finish I STATUS (started at RELEASE_T0[I])
 	RELEASE_RC[$1]=$2
 	RELEASE_SECS[$1]=$(elapsed "${RELEASE_T0[$1]}")
+	# the first ended: the others waiting for its compiles go on
+	[ "$1" -ne 0 ] || : >"$RELEASE_DIR/0.compiled"
 	# an empty release directory is no result
 	[ "$2" -eq 0 ] || rmdir "$OUTDIR/${RELEASES[$1]}" 2>/dev/null || true
 }
@@ -122,8 +128,10 @@ release_reap() {
 	if [ "$rc" -eq 0 ]; then
 		say "release $((i + 1))/${#RELEASES[@]}: $r built (${RELEASE_SECS[$i]} s)"
 	else
-		say "release $((i + 1))/${#RELEASES[@]}: $r FAILED: $(release_outcome "$rc"), exit $rc (${RELEASE_SECS[$i]} s); its last lines:"
-		tail -n 6 "$RELEASE_DIR/$i.log" | sed 's/^/    /' >&2
+		say "release $((i + 1))/${#RELEASES[@]}: $r FAILED: $(release_outcome "$rc"), exit $rc (${RELEASE_SECS[$i]} s)$(
+			[ "$i" -eq 0 ] && echo " (above)" || echo "; its last lines:")"
+		# the first release's output was shown as it came
+		[ "$i" -eq 0 ] || tail -n 6 "$RELEASE_DIR/$i.log" | sed 's/^/    /' >&2
 	fi
 }
 
@@ -144,14 +152,25 @@ declare -a RELEASE_T0=()
 RELEASE_DIR='' RELEASE_STOP=0 PARALLEL_RELEASES=1
 
 # releases_build: the builds, one after the other; with --parallel-releases
-# N the first alone (its compiles fill the compiler cache for the others),
-# then up to N at a time, each one's output kept until it ends
+# N up to N at a time, the first one's output shown as it comes, each
+# other's kept until it ends.  The others prepare their targets meanwhile
+# but compile only once the first has compiled its objects (its compiles
+# fill the compiler cache for them): KLPKIT_COMPILE_AFTER
 releases_build() {
 	local i r n=${#RELEASES[@]} rc
 	for i in "${!RELEASES[@]}"; do
 		r=${RELEASES[$i]}
 		mkdir -p "$OUTDIR/$r" || die "cannot create $OUTDIR/$r"
-		if [ "$i" -eq 0 ] || [ "$PARALLEL_RELEASES" -le 1 ]; then
+		if [ "$i" -eq 0 ] && [ "$PARALLEL_RELEASES" -gt 1 ]; then
+			# in the background, its output shown as it comes; the
+			# others compile once it has (compiles_wait)
+			say "release 1/$n: $r (the others compile once it has compiled its objects)"
+			RELEASE_T0[0]=${EPOCHREALTIME/[.,]/}
+			release_child 0 exec setsid > >(tee "$RELEASE_DIR/0.log" >&2) 2>&1 &
+			RELEASE_PIDS[$!]=0
+			continue
+		fi
+		if [ "$PARALLEL_RELEASES" -le 1 ]; then
 			say "release $((i + 1))/$n: $r"
 			RELEASE_T0[i]=${EPOCHREALTIME/[.,]/}
 			rc=0

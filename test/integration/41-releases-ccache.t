@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kpatch-build for pipelines: one patch for two releases in one run (the test
 # kernel and the second series' release: -a twice, OUTDIR/KREL/NAME.ko, one
-# --report with an entry per release), the compiler cache (a repeat build of
+# --report with an entry per release; --parallel-releases 2 runs both at
+# once, the second compiling once the first has), the compiler cache (a repeat build of
 # the same file compiles nothing: every compile is a ccache hit; --no-ccache
 # uses none), and --distcc through a distccd on localhost (its log shows the
 # compile; DISTCC_FALLBACK=0: no silent local compile).  Each part uses a
@@ -27,15 +28,27 @@ PATCH=$TOPDIR/test/integration/debian-$(kernel_series "$KREL")/cmdline-string.pa
 W=$(mktemp -d)
 distccd_pid=''
 trap '[ -z "$distccd_pid" ] || kill "$distccd_pid" 2>/dev/null; rm -rf "$W"' EXIT
-plan 11
+plan 12
 
 # --- two releases in one run ---------------------------------------------------
 mkdir -p "$W/out"
 export KLPKIT_CCACHE_DIR=$W/ccache
-"$KPB" -a "$KREL" -a "$second" -n rel_t -o "$W/out" --report "$W/r.json" "$PATCH" >"$W/multi.out" 2>&1
+"$KPB" -a "$KREL" -a "$second" --parallel-releases 2 -n rel_t -o "$W/out" --report "$W/r.json" "$PATCH" \
+	>"$W/multi.out" 2>&1
 rc=$?
 [ "$rc" -eq 0 ] && [ -f "$W/out/$KREL/rel_t.ko" ] && [ -f "$W/out/$second/rel_t.ko" ] && [ ! -e "$W/out/rel_t.ko" ]
-ok $? "-a $KREL -a $second: exit 0 (got $rc), OUTDIR/KREL/rel_t.ko for each" || diag_file "$W/multi.out"
+ok $? "-a $KREL -a $second --parallel-releases 2: exit 0 (got $rc), OUTDIR/KREL/rel_t.ko for each" ||
+	diag_file "$W/multi.out"
+# the two run at once (the first's output shown as it comes): the second
+# prepares its target meanwhile and compiles once the first has
+order=$(grep -nE "release 2/2: .*started|Building original objects" "$W/multi.out" |
+	sed -E 's/^[0-9]+:.*(original objects|release 2\/2).*/\1/' | paste -sd ',' -)
+w1=$(jq -r --arg r "$KREL" '.releases[] | select(.release == $r) | .report.timings.wait_first' "$W/r.json")
+w2=$(jq -r --arg r "$second" '.releases[] | select(.release == $r) | .report.timings.wait_first' "$W/r.json")
+[ "$order" = "release 2/2,original objects" ] && [ "$w1" = null ] && [ "$w2" != null ] &&
+	awk -v w="$w2" 'BEGIN { exit !(w > 0) }'
+ok $? "--parallel-releases 2: release 2 starts with release 1 and waits for its compiles ($order; waited ${w2} s, the first ${w1})" ||
+	{ diag_file "$W/multi.out"; diag "$(jq -c '.releases[].report.timings' "$W/r.json" 2>&1)"; }
 for r in "$KREL" "$second"; do
 	vm=$(modinfo -F vermagic "$W/out/$r/rel_t.ko" 2>/dev/null)
 	[ "${vm%% *}" = "$r" ]

@@ -100,7 +100,8 @@ ok $? "a list of one release is a plain build (its own report, no summary)" || d
 kpb -a 9.9.0-1-fake -a 9.9.0-2-fake -s "$tree"
 [ "$rc" -eq 2 ] && grep -qF 'a kernel tree of your own (-s) is one release' "$T/log"
 ok $? "several releases with -s: usage error" || diag_file "$T/log"
-# --- --parallel-releases N: the first release alone, then up to N at once;
+# --- --parallel-releases N: up to N at once, the first among them (the
+# others would compile only once it has: these builds stop before that);
 # the summary, the report and the exit status keep the order of -a
 : >"$T/fake.log.events"
 kpb --parallel-releases 2 -a 9.9.0-1-fake -a 9.9.0-2-slow -a 9.9.0-broken -a 9.9.0-3-slow \
@@ -108,14 +109,17 @@ kpb --parallel-releases 2 -a 9.9.0-1-fake -a 9.9.0-2-slow -a 9.9.0-broken -a 9.9
 [ "$rc" -eq 4 ]
 ok $? "--parallel-releases 2: exit status of the first release in -a order that failed (4, got $rc)" ||
 	diag_file "$T/log"
-# release 1 ran alone before the others; 2-slow and broken started together;
-# 3-slow started only when one of them had ended (2 at a time), and it
-# overlapped 2-slow
+# release 1 and 2-slow started together; broken only when release 1 had
+# ended (2 at a time); 3-slow when broken had, overlapping 2-slow
 events=$(paste -sd ' ' "$T/fake.log.events")
-[ "$(sed -n 1p "$T/fake.log")" = "prepare 9.9.0-1-fake" ] &&
-	[ "$events" = "start 9.9.0-2-slow start 9.9.0-3-slow end 9.9.0-2-slow end 9.9.0-3-slow" ] &&
-	grep -qF 'release 2/4: 9.9.0-2-slow (started; up to 2 at a time)' "$T/log"
-ok $? "the first release alone, then two at a time (events: $events)" ||
+starts=$(grep -E '^kpatch-build: release [0-9]/4: .*(\(|FAILED)' "$T/log" |
+	sed -E 's/^kpatch-build: release ([0-9])\/4: [^ ]+ (\(|FAILED).*/\1\2/; s/\(/s/; s/FAILED/e/' | paste -sd ' ')
+[ "$events" = "start 9.9.0-2-slow start 9.9.0-3-slow end 9.9.0-2-slow end 9.9.0-3-slow" ] &&
+	grep -qx 'prepare 9.9.0-1-fake' "$T/fake.log" &&
+	grep -qF 'release 1/4: 9.9.0-1-fake (the others compile once it has compiled its objects)' "$T/log" &&
+	grep -qF 'release 2/4: 9.9.0-2-slow (started; up to 2 at a time)' "$T/log" &&
+	[[ $starts == "1s 2s 1e 3s 3e 4s 2e 4e" ]]
+ok $? "two at a time, the first among them (events: $events; starts and ends: $starts)" ||
 	{ diag_file "$T/fake.log"; diag_file "$T/log"; }
 grep -qF 'release 3/4: 9.9.0-broken FAILED: failed, exit 1 (' "$T/log" &&
 	grep -qE '^    .*cannot fetch the packages of this release' "$T/log" &&
