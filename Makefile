@@ -86,7 +86,8 @@ install: all
 	install -m 755 create-diff-object/create-diff-object klp-convert/klp-convert \
 		$(DESTDIR)$(LIBEXECDIR)/
 	install -m 755 kpatch-build/kernel-cache kpatch-build/provider-tree kpatch-build/includers \
-		kpatch-build/fix-lines kpatch-build/objmap kpatch-build/vm-run $(DESTDIR)$(LIBEXECDIR)/
+		kpatch-build/fix-lines kpatch-build/objmap kpatch-build/vm-run kpatch-build/kbuild-record \
+		$(DESTDIR)$(LIBEXECDIR)/
 	install -d $(DESTDIR)$(LIBEXECDIR)/lib
 	install -m 644 kpatch-build/lib/*.sh $(DESTDIR)$(LIBEXECDIR)/lib/
 	install -m 644 kpatch-build/objmap.mk kpatch-build/struct-sizes.c $(DESTDIR)$(LIBEXECDIR)/

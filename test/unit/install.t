@@ -11,7 +11,8 @@ FILES=(bin/kpatch-build sbin/kpatch libexec/klpkit/create-diff-object
 	libexec/klpkit/klp-convert libexec/klpkit/kernel-cache libexec/klpkit/includers
 	libexec/klpkit/objmap.mk libexec/klpkit/objmap libexec/klpkit/fix-lines
 	libexec/klpkit/struct-sizes.c libexec/klpkit/provider-tree libexec/klpkit/lib/common.sh
-	libexec/klpkit/lib/ccache.sh libexec/klpkit/lib/releases.sh
+	libexec/klpkit/lib/ccache.sh libexec/klpkit/lib/releases.sh libexec/klpkit/lib/kbuild.sh
+	libexec/klpkit/kbuild-record
 	libexec/klpkit/lib/deb.sh
 	libexec/klpkit/lib/sign.sh libexec/klpkit/lib/verify.sh libexec/klpkit/lib/vm-lib.sh
 	libexec/klpkit/vm-run
