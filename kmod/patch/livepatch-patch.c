@@ -17,10 +17,6 @@
 #include <linux/string.h>
 #include "klpkit-meta.h"
 
-#ifndef KLPKIT_DESCRIPTION
-#define KLPKIT_DESCRIPTION "klpkit livepatch module"
-#endif
-
 extern const struct klpkit_func __klpkit_funcs[], __klpkit_funcs_end[];
 extern const struct klpkit_callback
 	__klpkit_callbacks_pre_patch[], __klpkit_callbacks_pre_patch_end[],
@@ -235,5 +231,4 @@ static void __exit klpkit_exit(void)
 module_init(klpkit_init);
 module_exit(klpkit_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION(KLPKIT_DESCRIPTION);
 MODULE_INFO(livepatch, "Y");
