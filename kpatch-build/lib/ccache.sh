@@ -13,7 +13,11 @@
 #
 #   compiler_cache_env TREE    set CC_ENV: the environment of a compiling
 #                              make ("env "${CC_ENV[@]}" make …")
-#   compiler_cache_stats       "HITS MISSES": the cache's counts so far
+#   compiler_cache_stats       "HITS MISSES": this build's counts so far
+#
+# The counts come from this build's own statistics log (CCACHE_STATSLOG, in
+# the work directory), not from the cache's totals: builds of other releases
+# running at the same time share the cache.
 #
 # Settings (kpatch-build's variables): CCACHE=0 (--no-ccache) turns it off,
 # DISTCC=1 (--distcc); KLPKIT_CCACHE_LIBDIR (default /usr/lib/ccache),
@@ -37,7 +41,7 @@ compiler_cache_env() {	# compiler_cache_env TREE
 		return 0
 	fi
 	CC_ENV=(PATH="$libdir:$PATH" CCACHE_DIR="$(ccache_dir)" CCACHE_BASEDIR="$1"
-		CCACHE_NOHASHDIR=1)
+		CCACHE_NOHASHDIR=1 CCACHE_STATSLOG="$WORK/ccache-stats.log")
 	if [ "${DISTCC:-0}" -eq 1 ]; then
 		command -v distcc >/dev/null ||
 			die "$E_USAGE" "--distcc: distcc is not installed (apt-get install distcc)"
@@ -49,12 +53,12 @@ compiler_cache_env() {	# compiler_cache_env TREE
 	echo "compiler cache: ${CC_ENV[*]}" >>"$LOG"
 }
 
-compiler_cache_stats() {	# "HITS MISSES" of the cache so far (0 0 without it)
-	if [ "${CCACHE:-1}" -ne 1 ]; then
+compiler_cache_stats() {	# "HITS MISSES" of this build so far (0 0 without the cache)
+	if [ "${CCACHE:-1}" -ne 1 ] || [ ! -s "$WORK/ccache-stats.log" ]; then
 		echo "0 0"
 		return 0
 	fi
-	CCACHE_DIR=$(ccache_dir) ccache --print-stats 2>/dev/null |
-		awk -F'\t' '$1 ~ /^(direct_cache_hit|preprocessed_cache_hit|cache_miss)$/ { n[$1] = $2 }
-			END { print n["direct_cache_hit"] + n["preprocessed_cache_hit"], n["cache_miss"] + 0 }'
+	# one line per counter a compile touched, after a "# SOURCE" line
+	awk '$0 == "direct_cache_hit" || $0 == "preprocessed_cache_hit" { h++ }
+		$0 == "cache_miss" { m++ } END { print h + 0, m + 0 }' "$WORK/ccache-stats.log"
 }
