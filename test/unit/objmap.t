@@ -13,7 +13,7 @@ OBJMAP=$TOPDIR/kpatch-build/objmap
 
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-plan 27
+plan 28
 
 R=$T/tree
 mk() {	# mk FILE: stdin into $R/FILE
@@ -166,6 +166,9 @@ fi
 ok $? "the second run reuses the map"
 sleep 1
 echo 'obj-y += later.o' >>"$R/kernel/sub/Makefile"
+out=$("$OBJMAP" --goals --map-checked "$R" kernel/fork.o 2>"$T/err")
+[ "$out" = "kernel/fork.o kernel/fork.o" ] && ! grep -q 'mapping' "$T/err"
+ok $? "--map-checked: the map is used as it is (the caller checked it)" || diag "$out"
 out=$("$OBJMAP" "$R" kernel/sub/later.o 2>"$T/err")
 [ "$out" = "kernel/sub/later.o vmlinux" ] && grep -q 'mapping' "$T/err"
 ok $? "a changed Makefile: the map is rebuilt" || diag "$out"
