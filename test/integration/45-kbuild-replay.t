@@ -31,7 +31,7 @@ trap 'rm -rf "$W"' EXIT
 export REPLAY_TEST_KEY=$$.$RANDOM	# a record key of its own (KLPKIT_* variables are not part of it)
 releases=("$KREL")
 [ "$second" = "$KREL" ] || releases+=("$second")
-plan $((7 * ${#releases[@]} + 2))
+plan $((8 * ${#releases[@]} + 2))
 
 # build NAME [ENV...]: kpatch-build -a $R -d --no-ccache -o $W/NAME; its work
 # directory in $W/NAME.work, the tree's .cmd of the patched object in
@@ -54,6 +54,7 @@ how() {
 for R in "${releases[@]}"; do
 	TREE=$(kernel_tree "$R")
 	PATCH=$TOPDIR/test/integration/debian-$(kernel_series "$R")/cmdline-string.patch
+	mtime=$(stat -c %y "$TREE/fs/proc/cmdline.c")
 	build "first$R"
 	rc=$?
 	got=$(how "first$R")
@@ -80,6 +81,10 @@ for R in "${releases[@]}"; do
 	grep -qE '^(saved)?cmd_' "$W/full$R.cmd" && cmp "$W/full$R.cmd" "$W/second$R.cmd"
 	ok $? "$R, the same compiler command line and dependencies ($CMD) by full make and by replay" ||
 		diag "$(diff "$W/full$R.cmd" "$W/second$R.cmd" | head -n 10)"
+	got=$(stat -c %y "$TREE/fs/proc/cmdline.c")
+	[ "$got" = "$mtime" ] && [ ! -e "$TREE/$OBJ" ]
+	ok $? "$R, after the builds the patched source has its time back (the tree's caches stay valid) and its object is gone (kbuild rebuilds it)" ||
+		diag "mtime before $mtime, after $got; $(ls -l "$TREE/$OBJ" 2>&1)"
 done
 
 # a record that fails (its sub-make's Makefile gone): the full make, a new record
