@@ -95,10 +95,12 @@ releases_report() {	# releases_report DIR: the combined report from DIR/KREL.jso
 release_child() {
 	local i=$1
 	shift
-	local after=''
-	[ "$i" -eq 0 ] || [ "$PARALLEL_RELEASES" -le 1 ] || after=$RELEASE_DIR/0.compiled
-	KLPKIT_LOG_TAG=${RELEASES[$i]} KLPKIT_COMPILES_DONE=$RELEASE_DIR/$i.compiled \
-		KLPKIT_COMPILE_AFTER=$after \
+	local after='' done=''
+	if [ "$PARALLEL_RELEASES" -gt 1 ]; then
+		# the first's compiles signal the others (compiles_done/_wait)
+		if [ "$i" -eq 0 ]; then done=$RELEASE_DIR/0.compiled; else after=$RELEASE_DIR/0.compiled; fi
+	fi
+	KLPKIT_LOG_TAG=${RELEASES[$i]} KLPKIT_COMPILES_DONE=$done KLPKIT_COMPILE_AFTER=$after \
 		"$@" "$SELF" "${PASS_ARGS[@]}" -a "${RELEASES[$i]}" \
 		-o "$OUTDIR/${RELEASES[$i]}" --report "$RELEASE_DIR/$i.json" -- "${PATCHES[@]}"
 }
@@ -107,7 +109,7 @@ release_finish() {	# release_finish I STATUS (started at RELEASE_T0[I])
 	RELEASE_RC[$1]=$2
 	RELEASE_SECS[$1]=$(elapsed "${RELEASE_T0[$1]}")
 	# the first ended: the others waiting for its compiles go on
-	[ "$1" -ne 0 ] || : >"$RELEASE_DIR/0.compiled"
+	[ "$1" -ne 0 ] || [ "$PARALLEL_RELEASES" -le 1 ] || : >"$RELEASE_DIR/0.compiled"
 	# an empty release directory is no result
 	[ "$2" -eq 0 ] || rmdir "$OUTDIR/${RELEASES[$1]}" 2>/dev/null || true
 }
