@@ -16,10 +16,10 @@
 # same key start them directly: the same command lines (the .cmd files show
 # them), 0.3 s instead of 1.5.
 #
-# A record is valid for one key: the kind, the variables that locate it
-# (KCFLAGS; M), the tree's .config, include/config/auto.conf and Makefile
-# (size, mtime) and the environment (less what only locates caches or
-# describes the shell).  The other variables of the command line are given
+# A record is valid for one key: the tree's path, the kind, the variables
+# that locate it (KCFLAGS; M), the tree's .config, include/config/auto.conf
+# and Makefile, the compiler and linker on PATH (size, mtime) and the
+# environment (less what only locates caches or describes the shell).  The other variables of the command line are given
 # to the replayed sub-makes anew.  The caller falls back to the full make
 # when the patches touch anything but C sources (a Makefile, Kconfig or
 # header change may change what the top Makefile computes or prepares), and
@@ -57,8 +57,10 @@ _kbuild_key() {	# _kbuild_key KIND KEYVAR...: the record's name
 	local kv
 	{
 		echo "klpkit kbuild record 2"
-		printf '%s\n' "$@"
+		printf '%s\n' "$TREE" "$@"
 		stat -c '%n %s %Y' "$TREE/.config" "$TREE/include/config/auto.conf" "$TREE/Makefile" 2>&1
+		# the toolchain the probes asked (an upgrade may answer otherwise)
+		{ type -P gcc gcc-12 ld as || true; } | xargs -r -d '\n' stat -L -c '%n %s %Y' 2>&1
 		while IFS= read -r -d '' kv; do
 			_kbuild_volatile "$kv" || printf '%s\0' "$kv"
 		done < <(env "${CC_ENV[@]}" env -0 | sort -z)
@@ -84,30 +86,33 @@ kbuild_module() {	# kbuild_module DIR VAR=VALUE...
 _kbuild_make() {
 	local kind=$1 full=$2 rec
 	shift 2
-	local -a keyvars=()
+	# the command line, for the functions below
+	local -a KEYVARS_=() ARGS_ VARS GOALS_
 	while [ "$1" != -- ]; do
-		keyvars+=("$1")
+		KEYVARS_+=("$1")
 		shift
 	done
 	shift
+	ARGS_=("$@")
+	_kbuild_split "$@"
 	if [ "${KLPKIT_KBUILD_REPLAY:-1}" = 0 ]; then
 		KBUILD_HOW=full
-		run env "${CC_ENV[@]}" make -C "$TREE" -j"$JOBS" "${keyvars[@]}" "$@" </dev/null
+		run env "${CC_ENV[@]}" make -C "$TREE" -j"$JOBS" "${KEYVARS_[@]}" "$@" </dev/null
 		return
 	fi
-	rec=$TREE/.klpkit-kbuild/$(_kbuild_key "$kind" "${keyvars[@]}")
+	rec=$TREE/.klpkit-kbuild/$(_kbuild_key "$kind" "${KEYVARS_[@]}")
 	if [ "$full" -eq 0 ] && [ -s "$rec/0/args" ]; then
-		if _kbuild_replay "$rec" "$kind" "${keyvars[@]}" -- "$@"; then
+		if _kbuild_replay "$rec" "$kind"; then
 			KBUILD_HOW=replayed
 			return 0
 		fi
 		echo "kbuild: the recorded sub-make failed; again with the full make" >>"$LOG"
 	fi
-	_kbuild_record "$rec" "$kind" "${keyvars[@]}" -- "$@"
+	_kbuild_record "$rec" "$kind"
 }
 
 # _kbuild_split ARG...: the variables (VAR=VALUE) of a command line in VARS,
-# the goals in GOALS_
+# the goals in GOALS_ (_kbuild_make's)
 _kbuild_split() {
 	local a
 	VARS=() GOALS_=()
@@ -119,16 +124,11 @@ _kbuild_split() {
 	done
 }
 
-_kbuild_replay() {	# _kbuild_replay REC KIND KEYVAR... -- ARG...
+# _kbuild_replay REC KIND: _kbuild_make's command line (KEYVARS_, VARS,
+# GOALS_) by the sub-makes recorded in REC
+_kbuild_replay() {
 	local rec=$1 kind=$2 d g v i
-	shift 2
-	local -a VARS GOALS_ keyvars=() args flags set unset envargs goals
-	while [ "$1" != -- ]; do
-		keyvars+=("$1")
-		shift
-	done
-	shift
-	_kbuild_split "$@"
+	local -a args flags set unset envargs goals
 	echo "kbuild: replaying the sub-makes recorded in $rec" >>"$LOG"
 	for ((i = 0; ; i++)); do
 		d=$rec/$i
@@ -143,9 +143,9 @@ _kbuild_replay() {	# _kbuild_replay REC KIND KEYVAR... -- ARG...
 			for g in "${GOALS_[@]}"; do goals+=("$(<"$d/prefix")$g"); done
 		fi
 		# logged without the ${#set[@]} variables of the record (its file "set")
-		echo "+ env -C $(<"$d/cwd") ${envargs[*]} ${CC_ENV[*]} make ${flags[*]} -j$JOBS ${keyvars[*]} ${VARS[*]} ${args[*]} ${goals[*]}" >>"$LOG"
+		echo "+ env -C $(<"$d/cwd") ${envargs[*]} ${CC_ENV[*]} make ${flags[*]} -j$JOBS ${KEYVARS_[*]} ${VARS[*]} ${args[*]} ${goals[*]}" >>"$LOG"
 		waitfor env -C "$(<"$d/cwd")" "${envargs[@]}" "${CC_ENV[@]}" "${set[@]}" \
-			make "${flags[@]}" -j"$JOBS" "${keyvars[@]}" "${VARS[@]}" "${args[@]}" "${goals[@]}" \
+			make "${flags[@]}" -j"$JOBS" "${KEYVARS_[@]}" "${VARS[@]}" "${args[@]}" "${goals[@]}" \
 			</dev/null >>"$LOG" 2>&1 || return 1
 	done
 	[ "$i" -gt 0 ] || return 1
@@ -156,23 +156,18 @@ _kbuild_replay() {	# _kbuild_replay REC KIND KEYVAR... -- ARG...
 	fi
 }
 
-_kbuild_record() {	# _kbuild_record REC KIND KEYVAR... -- ARG...
+# _kbuild_record REC KIND: _kbuild_make's command line (KEYVARS_, ARGS_) by
+# kbuild's full make, its sub-makes recorded in REC
+_kbuild_record() {
 	local rec=$1 kind=$2 rc=0
-	shift 2
-	local -a keyvars=()
-	while [ "$1" != -- ]; do
-		keyvars+=("$1")
-		shift
-	done
-	shift
 	local tmp=$rec.new$BASHPID
 	rm -rf "$rec" "$tmp"
 	mkdir -p "$tmp"
 	KBUILD_HOW=full
 	env "${CC_ENV[@]}" env -0 >"$tmp/base.env"
 	run env "${CC_ENV[@]}" KLPKIT_KBUILD_RECORD="$tmp/sub" \
-		make -C "$TREE" -j"$JOBS" MAKE="$KBUILD_RECORD" "${keyvars[@]}" "$@" </dev/null || rc=$?
-	if [ "$rc" -eq 0 ] && _kbuild_save "$tmp" "$kind" "${keyvars[@]}" -- "$@"; then
+		make -C "$TREE" -j"$JOBS" MAKE="$KBUILD_RECORD" "${KEYVARS_[@]}" "${ARGS_[@]}" </dev/null || rc=$?
+	if [ "$rc" -eq 0 ] && _kbuild_save "$tmp" "$kind"; then
 		rm -rf "$tmp/base.env" "$tmp"/sub.*
 		mv "$tmp" "$rec"
 		# shellcheck disable=SC2034 # read by the caller
@@ -187,7 +182,7 @@ _kbuild_record() {	# _kbuild_record REC KIND KEYVAR... -- ARG...
 	return "$rc"
 }
 
-# _kbuild_save TMP KIND KEYVAR... -- ARG...: TMP/sub.N/{level,cwd,args,env}
+# _kbuild_save TMP KIND: TMP/sub.N/{level,cwd,args,env}
 # (from kbuild-record: every sub-make, in the order they started) and
 # TMP/base.env (the top make's environment) → TMP/0, TMP/1, ... each with
 # cwd, args, flags, set, unset (and prefix: the one given the goals).  A
@@ -198,16 +193,10 @@ _kbuild_record() {	# _kbuild_record REC KIND KEYVAR... -- ARG...
 # when the sub-makes are not of that shape.
 _kbuild_save() {
 	local tmp=$1 kind=$2 d a n=0 level='' l
-	shift 2
-	local -a VARS GOALS_ names=() sub_args
+	local -a names=() sub_args
 	local -A base=()
-	while [ "$1" != -- ]; do
-		names+=("${1%%=*}")
-		shift
-	done
-	shift
-	_kbuild_split "$@"
-	for a in "${VARS[@]}"; do names+=("${a%%=*}"); done
+	# the command line's variables (_kbuild_make's), given anew on replay
+	for a in "${KEYVARS_[@]}" "${VARS[@]}"; do names+=("${a%%=*}"); done
 	while IFS= read -r -d '' a; do
 		base[${a%%=*}]=${a#*=}
 	done <"$tmp/base.env"
