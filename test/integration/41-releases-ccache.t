@@ -14,15 +14,9 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 KPB=$TOPDIR/kpatch-build/kpatch-build
 
 need_kernel
-err=$(mktemp)
-rc=0
-second=$(series_release "$SECOND_SERIES" 2>"$err") || rc=$?
-[ "$rc" -ne 3 ] || skip_all "Debian's package mirror is unreachable: $(grep -m1 error "$err")"
-if [ "$rc" -ne 0 ] || [ -z "$second" ]; then
-	bail "name the $SECOND_SERIES release (kernel-cache exit $rc)" "$err"
-fi
+second_release
+second=$SECOND
 [ "$second" != "$KREL" ] || skip_all "the test kernel is the $SECOND_SERIES release"
-rm -f "$err"
 PATCH=$TOPDIR/test/integration/debian-$(kernel_series "$KREL")/cmdline-string.patch
 
 W=$(mktemp -d)

@@ -16,14 +16,8 @@ TOPDIR=$(cd "$(dirname "$0")/../.." && pwd)
 KPB=$TOPDIR/kpatch-build/kpatch-build
 
 need_kernel
-err=$(mktemp)
-rc=0
-second=$(series_release "$SECOND_SERIES" 2>"$err") || rc=$?
-[ "$rc" -ne 3 ] || skip_all "Debian's package mirror is unreachable: $(grep -m1 error "$err")"
-if [ "$rc" -ne 0 ] || [ -z "$second" ]; then
-	bail "name the $SECOND_SERIES release (kernel-cache exit $rc)" "$err"
-fi
-rm -f "$err"
+second_release
+second=$SECOND
 OBJ=fs/proc/cmdline.o
 CMD=fs/proc/.cmdline.o.cmd
 W=$(mktemp -d)

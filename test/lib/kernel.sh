@@ -49,21 +49,29 @@ series_release() {
 # mirror is unreachable or the test kernel already is of that series (TEST
 # covers it then); fails when the release cannot be named.
 second_series_exec() {
-	local t=$1 err rc=0 krel main
+	local t=$1 main
 	shift
-	err=$(mktemp)
-	krel=$(series_release "$SECOND_SERIES" 2>"$err") || rc=$?
-	if [ "$rc" -eq 3 ]; then
-		skip_all "Debian's package mirror is unreachable: $(grep -m1 'error' "$err")"
-	elif [ "$rc" -ne 0 ] || [ -z "$krel" ]; then
-		bail "find Debian's $SECOND_SERIES release to test (exit $rc)" "$err"
-	fi
-	rm -f "$err"
+	second_release
 	main=$(kernel_release 2>/dev/null) || main=''
 	if [ -n "$main" ] && [ "$(kernel_series "$main")" = "$SECOND_SERIES" ]; then
 		skip_all "the test kernel $main is a $SECOND_SERIES kernel: $(basename "$t") covers it"
 	fi
-	KLPKIT_TEST_KREL=$krel exec env "$@" "$t"
+	KLPKIT_TEST_KREL=$SECOND exec env "$@" "$t"
+}
+
+# second_release: SECOND, the second series' release (series_release);
+# skips the test when Debian's mirror is unreachable, fails it when the
+# release cannot be named
+second_release() {
+	local err rc=0
+	err=$(mktemp)
+	SECOND=$(series_release "$SECOND_SERIES" 2>"$err") || rc=$?
+	if [ "$rc" -eq 3 ]; then
+		skip_all "Debian's package mirror is unreachable: $(grep -m1 'error' "$err")"
+	elif [ "$rc" -ne 0 ] || [ -z "$SECOND" ]; then
+		bail "find Debian's $SECOND_SERIES release to test (exit $rc)" "$err"
+	fi
+	rm -f "$err"
 }
 
 # second_selfdiff_dirs: the directories cdo-selfdiff-6.12.t diffs on the
