@@ -193,10 +193,12 @@ _kbuild_record() {
 # when the sub-makes are not of that shape.
 _kbuild_save() {
 	local tmp=$1 kind=$2 d a n=0 level='' l
-	local -a names=() sub_args
-	local -A base=()
-	# the command line's variables (_kbuild_make's), given anew on replay
-	for a in "${KEYVARS_[@]}" "${VARS[@]}"; do names+=("${a%%=*}"); done
+	local -a sub_args
+	# for _kbuild_save_one: the top make's environment, the command line's
+	# variables (_kbuild_make's: given anew on replay) and goals
+	local -A base=() given=() goal=()
+	for a in "${KEYVARS_[@]}" "${VARS[@]}"; do given[${a%%=*}]=1; done
+	for a in "${GOALS_[@]}"; do goal[$a]=1; done
 	while IFS= read -r -d '' a; do
 		base[${a%%=*}]=${a#*=}
 	done <"$tmp/base.env"
@@ -229,14 +231,12 @@ _kbuild_save() {
 	[ "$n" -gt 0 ]
 }
 
-# _kbuild_save_one SUB OUT KIND: one recorded sub-make; uses the caller's
-# base, names (the command line's variables) and GOALS_
+# _kbuild_save_one SUB OUT KIND: one recorded sub-make; uses _kbuild_save's
+# base, given and goal
 _kbuild_save_one() {
 	local sub=$1 out=$2 kind=$3 a g kv prefix='' found=0 mf='' k
 	local -a sub_args args=() flags=()
-	local -A goal=() given=() seen=()
-	for g in "${GOALS_[@]}"; do goal[$g]=1; done
-	for a in "${names[@]}"; do given[$a]=1; done
+	local -A seen=()
 	mapfile -d '' sub_args <"$sub/args"
 	for a in "${sub_args[@]}"; do
 		g=${a#./}
