@@ -145,10 +145,10 @@ static int prepare_symbols(struct cdo *c, struct kelf *k)
 	kelf_for_each_symbol(s, k) {
 		if (is_function(s) && (strstr(s->name, ".cold") || strstr(s->name, ".part.")))
 			YI(s)->parent = find_parent(k, s);
-		if (is_function(s) && !strncmp(s->name, "__pfx_", 6)) {
+		if (is_function(s) && kelf_padding_of(s)) {
 			struct kelf_symbol *f;
 
-			kelf_for_each_symbol_named(f, k, s->name + 6)
+			kelf_for_each_symbol_named(f, k, kelf_padding_of(s))
 				if (is_function(f)) {
 					YI(f)->pfx = s;
 					YI(s)->is_pfx = true;

@@ -89,14 +89,13 @@ static bool x86_64_is_branch(const struct kelf_section *relasec,
  */
 #define X86_NOP			0x90
 #define X86_PADDING_RECORD	"__patchable_function_entries"
-#define X86_PADDING_SYMBOL	"__pfx_"
 
 static bool x86_64_is_padding_of(const struct kelf_symbol *s,
 				 const struct kelf_symbol *f)
 {
-	size_t n = strlen(X86_PADDING_SYMBOL);
+	const char *owner = kelf_padding_of(s);
 
-	return !strncmp(s->name, X86_PADDING_SYMBOL, n) && !strcmp(s->name + n, f->name);
+	return owner && !strcmp(owner, f->name);
 }
 
 static unsigned int x86_64_entry_prefix(const struct kelf_symbol *f)
@@ -172,6 +171,7 @@ const struct kelf_arch kelf_arch_x86_64 = {
 	.ftrace_window = 16,
 	.ftrace_loc_section = "__mcount_loc",
 	.entry_prefix = x86_64_entry_prefix,
+	.padding_symbol = "__pfx_",
 	.load_tables = x86_64_load_tables,
 	.endbr = x86_64_endbr,
 	.endbr_len = sizeof(x86_64_endbr),

@@ -218,6 +218,16 @@ unsigned int kelf_entry_prefix(const struct kelf_symbol *f)
 	return a->entry_prefix && f->sec ? a->entry_prefix(f) : 0;
 }
 
+const char *kelf_padding_of(const struct kelf_symbol *s)
+{
+	const char *prefix = s->kelf->arch->padding_symbol;
+	size_t n = prefix ? strlen(prefix) : 0;
+
+	if (!n || s->type != STT_FUNC || strncmp(s->name, prefix, n) || !s->name[n])
+		return NULL;
+	return s->name + n;
+}
+
 const struct kelf_rela *kelf_pointer_entry(const struct kelf_section *relasec,
 					   const struct kelf_rela *r,
 					   struct kelf_section **entry_relasec)

@@ -363,6 +363,12 @@ struct kelf_arch {
 	 */
 	unsigned int (*entry_prefix)(const struct kelf_symbol *f);
 	/*
+	 * The name prefix of the symbol a tool gives those bytes (x86-64:
+	 * objtool's "__pfx_" + the function's name); NULL: none.
+	 * kelf_padding_of() applies it.
+	 */
+	const char *padding_symbol;
+	/*
 	 * A table of pointers the code reaches by offset (ppc64's .toc): a
 	 * reference to "table + N" means the target of the table's entry N.
 	 */
@@ -468,6 +474,11 @@ bool kelf_noendbr_by_design(const struct kelf *k, const char *name);
 bool kelf_is_mapping_symbol(const struct kelf_symbol *s);
 /* Bytes before function @f that belong to it (copied with it), usually 0. */
 unsigned int kelf_entry_prefix(const struct kelf_symbol *f);
+/*
+ * The name of the function whose entry prefix @s names (x86-64: "foo" for
+ * a function symbol "__pfx_foo"), or NULL if @s is no such symbol.
+ */
+const char *kelf_padding_of(const struct kelf_symbol *s);
 /*
  * If @r of @relasec points into its arch's pointer table (ppc64 .toc),
  * the table entry's own relocation and section; else NULL.

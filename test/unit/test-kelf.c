@@ -539,6 +539,33 @@ static void test_arch_ftrace_entry(void **state)
 	kelf_close(k);
 }
 
+static const struct kelf_arch *arch(const char *name);
+
+/* x86-64's padding symbols name their function; other symbols do not */
+static void test_arch_padding_symbol(void **state)
+{
+	struct kelf *k = kelf_new_arch(x86_64(), "pfx");
+	struct kelf_section *text = add_text(k, ".text", 64);
+	struct kelf_symbol *pfx, *bare, *obj, *f;
+
+	(void)state;
+	pfx = kelf_add_symbol(k, "__pfx_f", STB_LOCAL, STT_FUNC, text, 0, 16);
+	bare = kelf_add_symbol(k, "__pfx_", STB_LOCAL, STT_FUNC, text, 0, 16);
+	obj = kelf_add_symbol(k, "__pfx_v", STB_LOCAL, STT_OBJECT, text, 0, 16);
+	f = kelf_add_symbol(k, "f", STB_GLOBAL, STT_FUNC, text, 16, 16);
+	assert_string_equal(kelf_padding_of(pfx), "f");
+	assert_null(kelf_padding_of(bare));
+	assert_null(kelf_padding_of(obj));
+	assert_null(kelf_padding_of(f));
+	kelf_close(k);
+	/* no tool names aarch64's patchable NOPs */
+	k = kelf_new_arch(arch("aarch64"), "pfx");
+	text = add_text(k, ".text", 64);
+	pfx = kelf_add_symbol(k, "__pfx_f", STB_LOCAL, STT_FUNC, text, 0, 16);
+	assert_null(kelf_padding_of(pfx));
+	kelf_close(k);
+}
+
 static const struct kelf_arch *arch(const char *name)
 {
 	const struct kelf_arch *a = kelf_arch_by_name(name);
@@ -736,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_arch_klp_relocs),
 		cmocka_unit_test(test_arch_branch),
 		cmocka_unit_test(test_arch_ftrace_entry),
+		cmocka_unit_test(test_arch_padding_symbol),
 		cmocka_unit_test(test_arch_other_relocs),
 		cmocka_unit_test(test_arch_s390x_decode),
 		cmocka_unit_test(test_arch_ftrace_record),
