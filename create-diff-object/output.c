@@ -164,21 +164,15 @@ static struct kelf_symbol *external(struct cdo *c, struct kelf_symbol *t)
 	return e;
 }
 
+static bool function_or_object(const struct kelf_symbol *s)
+{
+	return is_function(s) || is_data_object(s);
+}
+
 /* A function or object of @sec that ends exactly at @off (ORC terminators). */
 struct kelf_symbol *symbol_ending_at(struct kelf_section *sec, int64_t off)
 {
-	size_t i;
-
-	if (!sec->kelf->syms_valid)
-		kelf_symbol_at(sec, 0);
-	for (i = 0; i < sec->nr_syms; i++) {
-		struct kelf_symbol *s = sec->syms[i];
-
-		if ((is_function(s) || is_data_object(s)) && s->sym.st_size &&
-		    (int64_t)(s->sym.st_value + s->sym.st_size) == off)
-			return s;
-	}
-	return NULL;
+	return off > 0 ? kelf_symbol_ending_at(sec, (uint64_t)off, function_or_object) : NULL;
 }
 
 /*

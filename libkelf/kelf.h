@@ -98,6 +98,7 @@ struct kelf_section {
 	/* Symbols defined here, sorted by value (built on demand). */
 	struct kelf_symbol **syms;
 	size_t nr_syms;
+	uint64_t max_sym_size;		/* the largest st_size among them */
 	bool syms_sorted;
 
 	void *priv;			/* for the tool */
@@ -198,6 +199,12 @@ struct kelf_symbol *kelf_symbol_at(struct kelf_section *sec, uint64_t offset);
  * it that belong to it) holds @offset of @sec, or NULL.
  */
 struct kelf_symbol *kelf_prefix_owner(struct kelf_section *sec, uint64_t offset);
+/*
+ * The first (by start, then index) sized symbol of @sec that ends exactly
+ * at @offset and that @want accepts (NULL: any), or NULL.
+ */
+struct kelf_symbol *kelf_symbol_ending_at(struct kelf_section *sec, uint64_t offset,
+					  bool (*want)(const struct kelf_symbol *s));
 /*
  * Where a relocation really points: a section symbol plus addend is
  * resolved to the symbol covering the target and the offset inside it.

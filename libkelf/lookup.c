@@ -47,10 +47,14 @@ void kelf_build_section_syms(struct kelf *k)
 		}
 		sec->syms_sorted = false;
 		sec->nr_syms = 0;
+		sec->max_sym_size = 0;
 	}
 	kelf_for_each_symbol(s, k)
-		if (s->sec && s->sec->syms && covers_code_or_data(s))
+		if (s->sec && s->sec->syms && covers_code_or_data(s)) {
 			s->sec->syms[s->sec->nr_syms++] = s;
+			if (s->sym.st_size > s->sec->max_sym_size)
+				s->sec->max_sym_size = s->sym.st_size;
+		}
 	kelf_for_each_section(sec, k)
 		if (sec->nr_syms)
 			qsort(sec->syms, sec->nr_syms, sizeof(*sec->syms), cmp_value);
@@ -123,6 +127,27 @@ struct kelf_symbol *kelf_prefix_owner(struct kelf_section *sec, uint64_t offset)
 			return f;
 	}
 	return NULL;
+}
+
+struct kelf_symbol *kelf_symbol_ending_at(struct kelf_section *sec, uint64_t offset,
+					  bool (*want)(const struct kelf_symbol *s))
+{
+	struct kelf_symbol *found = NULL;
+	size_t i;
+
+	if (!offset)
+		return NULL;
+	/* those starting below @offset, back to the largest size's reach */
+	for (i = first_above(sec, offset - 1); i-- > 0;) {
+		struct kelf_symbol *s = sec->syms[i];
+
+		if (offset - s->sym.st_value > sec->max_sym_size)
+			break;
+		if (s->sym.st_size && s->sym.st_value + s->sym.st_size == offset &&
+		    (!want || want(s)))
+			found = s;
+	}
+	return found;
 }
 
 struct kelf_symbol *kelf_rela_target(const struct kelf_section *relasec,

@@ -151,6 +151,37 @@ static void test_symbol_at(void **state)
 	kelf_close(k);
 }
 
+static bool is_global(const struct kelf_symbol *s)
+{
+	return s->bind == STB_GLOBAL;
+}
+
+/* Which sized symbol ends at an offset: the first by start, back to the largest size */
+static void test_symbol_ending_at(void **state)
+{
+	struct kelf *k = kelf_new_arch(x86_64(), "end");
+	struct kelf_section *d = add_data(k, ".data", 4096);
+
+	(void)state;
+	kelf_add_symbol(k, "big", STB_LOCAL, STT_OBJECT, d, 0, 2048);
+	kelf_add_symbol(k, "a", STB_LOCAL, STT_OBJECT, d, 0, 16);
+	kelf_add_symbol(k, "label", STB_LOCAL, STT_NOTYPE, d, 16, 0);
+	kelf_add_symbol(k, "b", STB_LOCAL, STT_OBJECT, d, 16, 16);
+	kelf_add_symbol(k, "b_alias", STB_GLOBAL, STT_OBJECT, d, 16, 16);
+	for (int i = 0; i < 100; i++)
+		kelf_add_symbol(k, "small", STB_LOCAL, STT_OBJECT, d, 32 + 8 * i, 8);
+	assert_null(kelf_symbol_ending_at(d, 0, NULL));
+	assert_string_equal(kelf_symbol_ending_at(d, 16, NULL)->name, "a");
+	assert_string_equal(kelf_symbol_ending_at(d, 32, NULL)->name, "b");
+	assert_string_equal(kelf_symbol_ending_at(d, 32, is_global)->name, "b_alias");
+	assert_null(kelf_symbol_ending_at(d, 16, is_global));
+	/* 2048 bytes back, past 100 symbols that end elsewhere */
+	assert_string_equal(kelf_symbol_ending_at(d, 2048, NULL)->name, "big");
+	assert_null(kelf_symbol_ending_at(d, 2049, NULL));
+	assert_null(kelf_symbol_ending_at(d, 4000, NULL));
+	kelf_close(k);
+}
+
 /* An addend near INT64_MAX points at nothing: no signed overflow. */
 static void test_rela_target_overflow(void **state)
 {
@@ -752,6 +783,7 @@ int main(void)
 		cmocka_unit_test(test_hash_duplicates),
 		cmocka_unit_test(test_write_read),
 		cmocka_unit_test(test_symbol_at),
+		cmocka_unit_test(test_symbol_ending_at),
 		cmocka_unit_test(test_rela_target_overflow),
 		cmocka_unit_test(test_rela_at),
 		cmocka_unit_test(test_remove_linked_section),
