@@ -88,7 +88,8 @@ install: all
 	install -m 755 kpatch-build/kernel-cache kpatch-build/provider-tree kpatch-build/includers \
 		kpatch-build/fix-lines kpatch-build/objmap kpatch-build/vm-run kpatch-build/kbuild-record \
 		$(DESTDIR)$(LIBEXECDIR)/
-	install -d $(DESTDIR)$(LIBEXECDIR)/lib
+	install -d $(DESTDIR)$(LIBEXECDIR)/lib $(DESTDIR)$(LIBEXECDIR)/nm-shim
+	install -m 755 kpatch-build/nm-shim/nm $(DESTDIR)$(LIBEXECDIR)/nm-shim/
 	install -m 644 kpatch-build/lib/*.sh $(DESTDIR)$(LIBEXECDIR)/lib/
 	install -m 644 kpatch-build/objmap.mk kpatch-build/struct-sizes.c $(DESTDIR)$(LIBEXECDIR)/
 	cp -r kmod/patch/. $(DESTDIR)$(DATADIR)/patch/

@@ -42,6 +42,7 @@ compiler_cache_env() {	# compiler_cache_env TREE
 	fi
 	CC_ENV=(PATH="$libdir:$PATH" CCACHE_DIR="$(ccache_dir)" CCACHE_BASEDIR="$1"
 		CCACHE_NOHASHDIR=1 CCACHE_STATSLOG="$WORK/ccache-stats.log")
+	compiler_cache_unsalted "$1"
 	if [ "${DISTCC:-0}" -eq 1 ]; then
 		command -v distcc >/dev/null ||
 			die "$E_USAGE" "--distcc: distcc is not installed (apt-get install distcc)"
@@ -51,6 +52,30 @@ compiler_cache_env() {	# compiler_cache_env TREE
 		CC_ENV+=(CCACHE_PREFIX=distcc)
 	fi
 	echo "compiler cache: ${CC_ENV[*]}" >>"$LOG"
+}
+
+# compiler_cache_unsalted TREE: ccache's direct mode without the build salt.
+# Every object includes include/generated/autoconf.h, and Debian's config
+# sets CONFIG_BUILD_SALT to the release (6.1.0-55-amd64): no two ABIs share
+# a direct-mode hit, each compile of another release runs the preprocessor
+# to find its result (a third of a compile; 84 times for a header patch of
+# 42 objects).  So that header is left out of direct mode's manifest
+# (CCACHE_IGNOREHEADERS) and a copy without the salt line is hashed instead
+# (CCACHE_EXTRAFILES: the configuration still decides).  The salt itself
+# only reaches the build-salt ELF note (include/linux/build-salt.h: vmlinux
+# and each module's .mod.c, which also include utsrelease.h, whose release
+# string keeps them apart).
+compiler_cache_unsalted() {
+	local conf=$1/include/generated/autoconf.h copy=$1/.klpkit-autoconf-unsalted
+	[ -s "$conf" ] || return 0
+	if ! grep -v '^#define CONFIG_BUILD_SALT ' "$conf" | cmp -s - "$copy"; then
+		if ! { grep -v '^#define CONFIG_BUILD_SALT ' "$conf" >"$copy.tmp" && mv "$copy.tmp" "$copy"; }; then
+			rm -f "$copy.tmp"
+			return 0
+		fi
+	fi
+	CC_ENV+=(CCACHE_IGNOREHEADERS="include/generated/autoconf.h:./include/generated/autoconf.h:$conf"
+		CCACHE_EXTRAFILES="$copy")
 }
 
 compiler_cache_stats() {	# "HITS MISSES" of this build so far (0 0 without the cache)

@@ -15,7 +15,7 @@ FILES=(bin/kpatch-build sbin/kpatch libexec/klpkit/create-diff-object
 	libexec/klpkit/kbuild-record
 	libexec/klpkit/lib/deb.sh
 	libexec/klpkit/lib/sign.sh libexec/klpkit/lib/verify.sh libexec/klpkit/lib/vm-lib.sh
-	libexec/klpkit/vm-run
+	libexec/klpkit/vm-run libexec/klpkit/nm-shim/nm
 	share/klpkit/patch/livepatch-patch.c share/klpkit/patch/Kbuild
 	share/klpkit/patch/kpatch-macros.h share/man/man1/kpatch-build.1
 	share/man/man1/kpatch.1 share/man/man1/create-diff-object.1
