@@ -62,9 +62,10 @@ compiler_cache_env() {	# compiler_cache_env TREE
 # 42 objects).  So that header is left out of direct mode's manifest
 # (CCACHE_IGNOREHEADERS) and a copy without the salt line is hashed instead
 # (CCACHE_EXTRAFILES: the configuration still decides).  The salt itself
-# only reaches the build-salt ELF note (include/linux/build-salt.h: vmlinux
-# and each module's .mod.c, which also include utsrelease.h, whose release
-# string keeps them apart).
+# only reaches build-salt ELF notes (include/linux/build-salt.h):
+# init/version.c and each module's .mod.c (6.12: scripts/module-common.c)
+# also include utsrelease.h, whose release string keeps them apart; the
+# vDSO's note is never part of a patch module.
 compiler_cache_unsalted() {
 	local conf=$1/include/generated/autoconf.h copy=$1/.klpkit-autoconf-unsalted
 	[ -s "$conf" ] || return 0
